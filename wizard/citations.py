@@ -1,0 +1,94 @@
+"""Proving quotes verbatim against the article corpus, and explaining where they differ."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .model import Article, Citation, Corpus, LawDocument
+
+CONTEXT = 12
+"""Characters of context shown on each side of a difference."""
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why a quote is not verbatim: the closest passage and the first place they differ."""
+
+    closest: str
+    quote_part: str
+    text_part: str
+    offset: int
+    """Index in the quote of the first differing character."""
+    width_only: bool
+    """True when the two differ only in full-width/half-width forms (e.g. ， vs ,)."""
+    elsewhere: str = ""
+    """Another article of the same document where the quote is verbatim, if any."""
+
+    def explain(self) -> str:
+        if self.elsewhere:
+            return f"这段引文在 {self.elsewhere} 里能找到，而不是所引的条文。"
+        kind = "全角/半角标点不同" if self.width_only else "文字不同"
+        return (f"从引文第 {self.offset + 1} 个字起{kind}：引文是 “{self.quote_part}”，"
+                f"原文是 “{self.text_part}”。最接近的原文：“{self.closest}”")
+
+
+def quote_holds(citation: Citation, article: Article) -> bool:
+    """Whether the citation's quote is a verbatim piece of the article (or of its paragraph)."""
+    if citation.quote is None:
+        return True
+    return citation.quote in scope_text(citation, article)
+
+
+def scope_text(citation: Citation, article: Article) -> str:
+    paragraphs = article.paragraphs()
+    if citation.paragraph is not None and 1 <= citation.paragraph <= len(paragraphs):
+        return paragraphs[citation.paragraph - 1]
+    return article.text
+
+
+def closest(quote: str, text: str) -> Mismatch:
+    """The passage of ``text`` most like ``quote`` and where the two first differ."""
+    matcher = SequenceMatcher(None, quote, text, autojunk=False)
+    block = matcher.find_longest_match(0, len(quote), 0, len(text))
+    start = max(0, block.b - block.a)
+    window = text[start:start + len(quote) + 4]
+    # Refine: the best alignment among a few nearby starts.
+    best = max(
+        (text[s:s + len(quote)] for s in range(max(0, start - 4), min(len(text), start + 5))),
+        key=lambda w: SequenceMatcher(None, quote, w, autojunk=False).ratio(),
+        default=window,
+    )
+    offset = next((i for i, (a, b) in enumerate(zip(quote, best)) if a != b), min(len(quote), len(best)))
+    lo = max(0, offset - CONTEXT)
+    width_only = unicodedata.normalize("NFKC", quote) == unicodedata.normalize("NFKC", best)
+    return Mismatch(
+        closest=best,
+        quote_part=quote[lo:offset + CONTEXT],
+        text_part=best[lo:offset + CONTEXT],
+        offset=offset,
+        width_only=width_only,
+    )
+
+
+def diagnose(citation: Citation, article: Article, document: LawDocument) -> Mismatch:
+    """Explain a failed quote, noticing when it belongs to another article of the document."""
+    assert citation.quote is not None
+    for other in document.articles.values():
+        if other.number != article.number and citation.quote in other.text:
+            return Mismatch("", "", "", 0, False, elsewhere=other.number)
+    return closest(citation.quote, scope_text(citation, article))
+
+
+def citation_label(citation: Citation, corpus: Corpus) -> str:
+    """``社会保险法 第五十四条 第1款 （一）`` as far as the citation says."""
+    document = corpus.documents.get(citation.doc)
+    parts = [document.short_title if document else citation.doc]
+    if citation.article:
+        parts.append(citation.article)
+    if citation.paragraph:
+        parts.append(f"第{citation.paragraph}款")
+    if citation.item:
+        parts.append(citation.item)
+    return " ".join(parts)

@@ -1,0 +1,337 @@
+"""Loading flows and the article corpus: YAML with positions, then the schema, then the model."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from . import conditions
+from .errors import FlowError, Problem, Severity
+from .model import (
+    Article, Citation, Corpus, Flow, Kind, LawDocument, Option, Outcome, Question, Rule, Status, Step,
+)
+from .resources import flows_dir, schema
+from .yamlload import Document, JsonPath, YamlProblem, decode_bytes, format_path, load_yaml_text
+
+ARTICLES_DIR = "articles"
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """The compiled validator of a bundled schema (compiled once per process)."""
+    return Draft202012Validator(schema(name))
+
+
+# ---------------------------------------------------------------------------- schema messages
+
+_TYPE_WORDS = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true/false",
+               "array": "列表（每项以“- ”开头）", "object": "一组“键: 值”", "null": "空"}
+
+
+def _describe_type(t: Any) -> str:
+    if isinstance(t, list):
+        return " 或 ".join(_describe_type(x) for x in t)
+    return _TYPE_WORDS.get(str(t), str(t))
+
+
+def _schema_message(err: ValidationError) -> tuple[str, str]:
+    """A (message, hint) pair in plain words for one schema error."""
+    v, where = err.validator, err.path[-1] if err.path else None
+    field_name = f"“{where}”" if isinstance(where, str) else "这一项"
+    if v == "required":
+        missing = str(err.message).split("'")[1] if "'" in err.message else "?"
+        return f"缺少必填的 “{missing}”。", f"在这里加上 {missing}: …（参见 schemas/ 里的说明）。"
+    if v == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        allowed = "、".join(err.schema.get("properties", {}))
+        return (f"不认识的键：{'、'.join(extra)}。",
+                f"检查拼写；这里允许的键有：{allowed}。")
+    if v == "type":
+        got = type(err.instance).__name__
+        hint = "如果想写文字，请用引号括起来（例如 \"yes\"、\"12\"）。" if got in ("bool", "int", "float") else "检查这一项的写法。"
+        return f"{field_name} 应该是{_describe_type(err.validator_value)}，这里写的是 {err.instance!r}。", hint
+    if v == "enum":
+        allowed = "、".join(str(x) for x in err.validator_value)
+        return f"{field_name} 的值 {err.instance!r} 不在允许的范围内。", f"只能是以下之一：{allowed}。"
+    if v == "const":
+        return f"{field_name} 必须是 {err.validator_value!r}。", ""
+    if v == "pattern":
+        if where == "value" or (isinstance(where, str) and where in ("id", "goto", "else", "start")):
+            return (f"{field_name} 的写法不对：{err.instance!r}。",
+                    "id 只能用英文小写字母、数字和下划线，并以字母开头（例如 left_job）。")
+        return f"{field_name} 的写法不对：{err.instance!r}。", f"应符合格式 {err.validator_value}。"
+    if v in ("minItems", "minLength", "minProperties"):
+        return f"{field_name} 不能为空（或项数太少）。", "补上内容，或删掉这一项。"
+    if v in ("maxItems", "maxLength", "maxProperties"):
+        return f"{field_name} 太长了（或项数太多）。", "精简内容，或拆分。"
+    if v in ("oneOf", "anyOf"):
+        return f"{field_name} 的写法不符合任何一种允许的形式。", "对照 schemas/ 里的说明检查这一项。"
+    if v == "not":
+        return f"{field_name} 在这里不允许：{err.instance!r}。", "删掉它，或检查 kind。"
+    return err.message, "对照 schemas/ 里的说明检查这一项。"
+
+
+def _leaf_errors(err: ValidationError) -> ValidationError:
+    """For oneOf/anyOf errors, descend to the most relevant inner error."""
+    while err.context:
+        inner = best_match(err.context)
+        if inner is None or inner is err:
+            break
+        err = inner
+    return err
+
+
+def schema_problems(doc: Document, name: str) -> list[Problem]:
+    """Every schema error of a document, located by line and JSON path."""
+    problems = []
+    for err in validator(name).iter_errors(doc.data):
+        err = _leaf_errors(err)
+        path: JsonPath = tuple(err.absolute_path)
+        key_error = err.validator == "additionalProperties"
+        if key_error and isinstance(err.instance, dict):
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            if extra:
+                path = path + (extra[0],)
+        line, col = doc.positions.at(path, key=key_error)
+        message, hint = _schema_message(err)
+        problems.append(Problem("schema", message, hint, doc.file, line, col, format_path(path)))
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+# ---------------------------------------------------------------------------- building the model
+
+
+def _rules(raw: Any, path: JsonPath) -> tuple[Rule, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (Rule(None, raw, path),)
+    out = []
+    for i, r in enumerate(raw):
+        p = path + (i,)
+        if "else" in r:
+            out.append(Rule(None, r["else"], p))
+        else:
+            out.append(Rule(conditions.parse(r["if"], p + ("if",)), r["goto"], p))
+    return tuple(out)
+
+
+def build_flow(doc: Document, content_hash: str = "") -> Flow:
+    """Turn schema-valid flow data into a :class:`Flow`."""
+    data = doc.data
+    questions: dict[str, Question] = {}
+    for i, q in enumerate(data["questions"]):
+        path: JsonPath = ("questions", i)
+        kind = Kind(q["kind"])
+        questions.setdefault(q["id"], Question(
+            id=q["id"], kind=kind, text=q["text"], label=q.get("label", q["id"]), help=q.get("help", ""),
+            unsure=q.get("unsure"),
+            options=tuple(Option(o["value"], o["label"], o.get("help", "")) for o in q.get("options", ())),
+            yes_label=q.get("yes_label", "是"), no_label=q.get("no_label", "否"),
+            unit=q.get("unit", ""), min=q.get("min"), max=q.get("max"), integer=q.get("integer", True),
+            earliest=q.get("earliest", "today-100y"), latest=q.get("latest", "today+2y"),
+            rules=_rules(q.get("next"), path + ("next",)), path=path,
+        ))
+    outcomes: dict[str, Outcome] = {}
+    for i, o in enumerate(data["outcomes"]):
+        path = ("outcomes", i)
+        outcomes.setdefault(o["id"], Outcome(
+            id=o["id"], verdict=o["verdict"], title=o["title"], explanation=o["explanation"],
+            steps=tuple(Step(s["what"], s.get("where", ""), tuple(s.get("materials", ())), s.get("deadline", ""))
+                        for s in o["steps"]),
+            citations=tuple(Citation(c["doc"], c.get("article"), c.get("paragraph"), c.get("item"),
+                                     c.get("quote"), c.get("note", ""), path + ("citations", j))
+                            for j, c in enumerate(o["citations"])),
+            local=o.get("local", ""), path=path,
+        ))
+    return Flow(
+        id=data["id"], title=data["title"], summary=data["summary"], version=str(data["version"]),
+        updated=data["updated"], regions=tuple(data["regions"]),
+        start=data.get("start", data["questions"][0]["id"]), questions=questions, outcomes=outcomes,
+        tags=tuple(data.get("tags", ())), keywords=tuple(data.get("keywords", ())), file=doc.file,
+        content_hash=content_hash, positions=doc.positions,
+    )
+
+
+def build_document(doc: Document) -> LawDocument:
+    data = doc.data
+    articles = {}
+    for i, a in enumerate(data.get("articles") or ()):
+        articles.setdefault(a["number"], Article(a["number"], a["text"], a.get("sha256", ""), ("articles", i)))
+    src = data.get("source") or {}
+    return LawDocument(
+        id=data["id"], title=data["title"], short_title=data.get("short_title", data["title"]),
+        kind=data["kind"], region=data["region"], status=Status(data["status"]), articles=articles,
+        number=data.get("number", ""), issuer=data.get("issuer", ""), status_note=data.get("status_note", ""),
+        official=src.get("official", ""), file=doc.file,
+    )
+
+
+# ---------------------------------------------------------------------------- reading files
+
+
+def read_document(path: Path) -> tuple[Document | None, str, list[Problem]]:
+    """Read and parse one YAML file; return it with its content hash, or the problem."""
+    try:
+        raw = _read_limited(path)
+        doc = load_yaml_text(decode_bytes(raw), str(path))
+    except YamlProblem as exc:
+        p = exc.problem
+        return None, "", [Problem(p.code, p.message, p.hint, str(path), p.line, p.column, "$")]
+    return doc, hashlib.sha256(raw).hexdigest(), []
+
+
+def _read_limited(path: Path) -> bytes:
+    from .yamlload import MAX_BYTES
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlProblem("file-too-large",
+                              f"文件太大（{size / 1024 / 1024:.1f} MiB，上限 {MAX_BYTES // 1024 // 1024} MiB）。",
+                              "流程文件通常只有几十 KiB；检查是否放错了文件。")
+        return path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem("unreadable", f"无法读取文件：{exc.strerror}。", "检查文件路径和权限。") from None
+
+
+@dataclass
+class LoadedFlow:
+    """The result of loading one flow file: the flow when it has no errors, and every problem."""
+
+    file: str
+    flow: Flow | None
+    problems: list[Problem] = field(default_factory=list)
+    title: str = ""
+    """The title as far as it could be read, for listing a broken flow."""
+
+    @property
+    def ok(self) -> bool:
+        return self.flow is not None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+def load_corpus(directory: Path) -> tuple[Corpus, list[Problem]]:
+    """Load every ``*.yaml`` document of an article corpus folder."""
+    from .checks import check_document
+
+    documents: dict[str, LawDocument] = {}
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return Corpus(), problems
+    for path in sorted(directory.glob("*.yaml")):
+        doc, _, found = read_document(path)
+        problems.extend(found)
+        if doc is None:
+            continue
+        schema_errors = schema_problems(doc, "articles")
+        problems.extend(schema_errors)
+        if schema_errors:
+            continue
+        document = build_document(doc)
+        doc_problems = list(check_document(document, doc, directory))
+        problems.extend(doc_problems)
+        if document.id in documents:
+            problems.append(Problem("duplicate-id", f"条文库里有两个 id 都是 “{document.id}” 的文件。",
+                                    "每个文件的 id 必须不同。", str(path), 1, 1, "$.id"))
+            continue
+        documents[document.id] = document
+    return Corpus(documents), problems
+
+
+def load_flow(path: Path, corpus: Corpus) -> LoadedFlow:
+    """Load and check one flow file; never raises for a bad file."""
+    from .checks import run_checks
+
+    doc, digest, problems = read_document(path)
+    if doc is None:
+        return LoadedFlow(str(path), None, problems, path.stem)
+    title = doc.data.get("title", path.stem) if isinstance(doc.data, dict) else path.stem
+    problems = schema_problems(doc, "flow")
+    if problems:
+        return LoadedFlow(str(path), None, problems, str(title))
+    flow = build_flow(doc, digest)
+    problems = list(run_checks(flow, doc, corpus))
+    ok = not any(p.is_error for p in problems)
+    return LoadedFlow(str(path), flow if ok else None, problems, flow.title)
+
+
+@dataclass
+class Library:
+    """Every flow of a folder (good and broken) and the corpus they cite."""
+
+    flows: list[LoadedFlow]
+    corpus: Corpus
+    corpus_problems: list[Problem]
+
+    def get(self, flow_id: str) -> Flow:
+        for loaded in self.flows:
+            if loaded.flow is not None and loaded.flow.id == flow_id:
+                return loaded.flow
+        known = "、".join(f.flow.id for f in self.flows if f.flow) or "（没有可用的流程）"
+        raise _not_found(flow_id, known)
+
+    @property
+    def good(self) -> list[Flow]:
+        return [f.flow for f in self.flows if f.flow is not None]
+
+    def problems(self) -> list[Problem]:
+        out = list(self.corpus_problems)
+        for f in self.flows:
+            out.extend(f.problems)
+        return out
+
+
+def _not_found(flow_id: str, known: str) -> FlowError:
+    from .errors import NotFoundError
+    return NotFoundError(f"没有 id 为 “{flow_id}” 的流程。", hint=f"可用的流程：{known}")  # type: ignore[return-value]
+
+
+def flow_files(paths: Iterable[Path]) -> list[Path]:
+    """The flow files named, expanding folders to their ``*.yaml`` (not the articles folder)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(x for x in p.glob("*.yaml") if x.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def load_library(paths: Iterable[Path] | None = None, corpus_dir: Path | None = None) -> Library:
+    """Load the corpus and every flow under ``paths`` (default: the bundled flows)."""
+    paths = list(paths) if paths else [flows_dir()]
+    if corpus_dir is None:
+        first_dir = next((p for p in paths if p.is_dir()), paths[0].parent)
+        corpus_dir = first_dir / ARTICLES_DIR
+        if not corpus_dir.is_dir():
+            corpus_dir = flows_dir() / ARTICLES_DIR
+    corpus, corpus_problems = load_corpus(corpus_dir)
+    flows = [load_flow(p, corpus) for p in flow_files(paths)]
+    _check_unique_ids(flows)
+    return Library(flows, corpus, corpus_problems)
+
+
+def _check_unique_ids(flows: list[LoadedFlow]) -> None:
+    seen: dict[str, str] = {}
+    for loaded in flows:
+        if loaded.flow is None:
+            continue
+        if loaded.flow.id in seen:
+            line, col = loaded.flow.positions.at(("id",)) if loaded.flow.positions else (1, 1)
+            loaded.problems.append(Problem(
+                "duplicate-flow-id", f"流程 id “{loaded.flow.id}” 和 {seen[loaded.flow.id]} 重复。",
+                "每个流程的 id 必须不同；改一个。", loaded.file, line, col, "$.id"))
+            loaded.flow = None
+        else:
+            seen[loaded.flow.id] = loaded.file
