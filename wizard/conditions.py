@@ -286,9 +286,14 @@ def describe(flow: Flow, cond: Condition | None, negate: bool = False) -> str:
     if op == "between":
         lo, hi = (_value_text(flow, cond, v) for v in cond.value)
         return f"{subject} 在 {lo} 到 {hi} 之间"
-    if op in ("in", "not_in") and len(cond.value) > 1:
-        word = "是以下之一" if op == "in" else "不是以下任何一个"
-        return f"{subject} {word}：{_value_text(flow, cond, cond.value)}"
+    if op in ("is", "in"):
+        return f"{subject}：{_value_text(flow, cond, cond.value).replace('、', ' 或 ')}"
+    if op in ("is_not", "not_in"):
+        return f"{subject}：不是 {_value_text(flow, cond, cond.value).replace('、', ' 或 ')}"
+    if op in ("includes", "excludes"):
+        return f"{subject}：{_OP_TEXT[op]} {_value_text(flow, cond, cond.value)}"
+    if op in ("includes_any", "includes_all"):
+        return f"{subject}：{_OP_TEXT[op]}{_value_text(flow, cond, cond.value)}"
     return f"{subject} {_OP_TEXT[op]} {_value_text(flow, cond, cond.value)}"
 
 

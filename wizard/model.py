@@ -47,6 +47,9 @@ class Kind(str, Enum):
     DATE = "date"
 
 
+DISCLAIMER = "以上是政策指引，不是正式认定；请以当地医保经办机构的答复为准，也可拨打 12393 医保服务热线咨询。"
+"""Shown under every outcome."""
+
 VERDICTS = ("可以", "不可以", "要看情况", "说明")
 """Allowed outcome verdicts, in order of how they are explained on screen."""
 
