@@ -32,7 +32,7 @@ def build_child_argv(
     if flow is not None:
         argv += ["--flow", flow]
     if flows_dir is not None:
-        argv += ["--flows", str(flows_dir)]
+        argv += ["--flows", os.path.abspath(flows_dir)]  # the app runs in a temporary cwd
     return tuple(argv)
 
 

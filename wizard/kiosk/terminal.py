@@ -100,7 +100,7 @@ class InputFilter:
     _MAX_HELD: Final = 64
 
     def __init__(self) -> None:
-        self._state = "ground"  # ground | esc | csi | passthrough
+        self._state = "ground"  # ground | esc | csi | passthrough | discard
         self._held = bytearray()
 
     def feed(self, data: bytes) -> bytes:
@@ -111,20 +111,24 @@ class InputFilter:
         return bytes(out)
 
     def _step(self, byte: int, out: bytearray) -> None:
-        if self._state == "ground":
+        if byte == 0x1B:  # an ESC starts a new sequence whatever came before, as in Textual
+            if self._state == "csi":
+                out += b"[" + self._held
             out.append(byte)
-            if byte == 0x1B:
-                self._state = "esc"
+            self._state = "esc"
+        elif self._state == "ground":
+            out.append(byte)
         elif self._state == "esc":
             if byte == ord("["):
                 self._state, self._held = "csi", bytearray()
             else:
                 out.append(byte)
-                self._state = "esc" if byte == 0x1B else "ground"
+                self._state = "ground"
         elif self._state == "csi":
             self._step_csi(byte, out)
-        else:  # passthrough: the rest of a CSI sequence that is not a resize report
-            out.append(byte)
+        else:  # the rest of a sequence that is passed on unchanged, or dropped
+            if self._state == "passthrough":
+                out.append(byte)
             if 0x40 <= byte <= 0x7E:
                 self._state = "ground"
 
@@ -136,7 +140,7 @@ class InputFilter:
             out += b"[" + self._held + bytes([byte])
             self._state = "passthrough"
         elif len(self._held) >= self._MAX_HELD:
-            self._state = "passthrough"  # an absurd report: drop what was held
+            self._state = "discard"  # an absurdly long report: the app never sees it
         else:
             self._held.append(byte)
 
