@@ -26,7 +26,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     missing = [p for p in paths or () if not p.exists()]
     if missing:
         raise WizardError(f"找不到 {missing[0]}。", hint="给出流程文件或文件夹的路径；不写路径就检查自带的流程。")
-    library = load_library(paths)
+    library = load_library(paths, args.articles)
     problems = library.problems()
     whole = not paths or any(p.is_dir() for p in paths)
     if whole:
@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="流程文件或文件夹（默认：自带的流程）")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("-q", "--quiet", action="store_true", help="只显示错误，不显示警告")
+    p.add_argument("--articles", type=Path, help="条文库文件夹（默认：流程文件夹里的 articles/）")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("list", help="列出流程")

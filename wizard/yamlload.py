@@ -167,9 +167,18 @@ def _friendly_yaml_error(exc: yaml.YAMLError, text: str) -> YamlProblem:
     if "mapping values are not allowed" in problem:
         return YamlProblem("yaml-syntax", "这一行多了一个冒号，或者缩进不对。",
                            "文字里含有“: ”时请用引号把整段文字括起来；否则检查缩进。", line, col)
-    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+    if "could not find expected ':'" in problem:
         return YamlProblem("yaml-syntax", "缩进或结构不对：YAML 在这里没有找到期望的内容。",
                            "检查这一行和上一行的缩进是否对齐，列表项是否以“- ”开头。", line, col)
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        opened = getattr(exc, "context_mark", None)
+        if opened is not None:  # point at the bracket that was never closed
+            line, col = opened.line + 1, opened.column + 1
+        return YamlProblem("yaml-syntax", "方括号或花括号没有闭合（缺少 ] 或 }）。",
+                           "检查上一个 [ 或 { 是否在同一个列表/映射的末尾闭合；逗号是否写成了中文逗号。", line, col)
+    if "expected '-' indicator" in problem or "expected <block end>" in problem:
+        return YamlProblem("yaml-syntax", "缩进不对：这一行和上面的行没有对齐。",
+                           "同一层的键要对齐到同一列（用空格，每层两个）。", line, col)
     if "found unexpected end of stream" in problem or "found undefined" in problem:
         return YamlProblem("yaml-syntax", f"引号或括号没有闭合：{problem}。",
                            "检查这一段的引号、方括号、花括号是否成对。", line, col)
@@ -187,6 +196,10 @@ def load_yaml_text(text: str, file: str = "<input>") -> Document:
         raise YamlProblem("yaml-too-deep", "嵌套太深，无法读取。", "检查括号和缩进。", 0, 0) from None
     if len(nodes) > 1:
         line, col = _mark(nodes[1])
+        lines = text.split("\n")
+        marker = next((i for i in range(line - 1, 0, -1) if lines[i - 1].startswith("---")), None)
+        if marker is not None:
+            line, col = marker, 1
         raise YamlProblem("yaml-multiple-documents", "一个文件里只能有一个 YAML 文档（发现了 ---）。",
                           "每个流程放进单独的文件。", line, col)
     builder = _Builder()

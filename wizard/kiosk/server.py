@@ -38,6 +38,7 @@ class KioskServer:
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._connections: set[_Connection] = set()
         self._admitted: set[_Connection] = set()
+        self._sessions: set[KioskSession] = set()
         self._per_ip: Counter[str] = Counter()
         self._ids = itertools.count(1)
 
@@ -61,13 +62,18 @@ class KioskServer:
     @property
     def session_pids(self) -> list[int]:
         """Process ids of the running apps (for tests and diagnostics)."""
-        return [c.session.pid for c in self._connections if c.session and c.session.pid]
+        return [s.pid for s in self._sessions if s.pid is not None]
+
+    @property
+    def connection_count(self) -> int:
+        """Open connections, admitted or not."""
+        return len(self._connections)
 
     async def close(self) -> None:
         """Stop listening, end every session with a message, and close every connection."""
         if self._acceptor is not None:
             self._acceptor.close()
-        sessions = [c.session for c in self._connections if c.session is not None]
+        sessions = list(self._sessions)  # includes sessions still ending after a disconnect
         for session in sessions:
             session.request_stop("shutdown")
         tasks = [s.task for s in sessions if s.task is not None]
@@ -98,6 +104,14 @@ class KioskServer:
         self._admitted.add(connection)
         self._per_ip[connection.peer] += 1
         return None
+
+    def add_session(self, session: KioskSession) -> None:
+        """Track a session until it has completely ended (child reaped, channel closed)."""
+        self._sessions.add(session)
+
+    def discard_session(self, session: KioskSession) -> None:
+        """The session has completely ended."""
+        self._sessions.discard(session)
 
     def release(self, connection: _Connection) -> None:
         """Forget a closed connection and free its slot."""
@@ -201,6 +215,7 @@ class _Connection(asyncssh.SSHServer):
             return False
         refusal = REFUSALS.get(self._verdict or "")
         self.session = KioskSession(self._config, self.label, refusal, self._session_done)
+        self._server.add_session(self.session)
         return self.session
 
     def close(self) -> None:
@@ -214,6 +229,7 @@ class _Connection(asyncssh.SSHServer):
             self.close()
 
     def _session_done(self, session: KioskSession) -> None:
+        self._server.discard_session(session)
         self.close()  # one session per connection: nothing else may happen on it
 
 

@@ -1,0 +1,157 @@
+"""Home: every flow as a list, filtered as you type (汉字 or pinyin initials); broken flows listed as unavailable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...loader import LoadedFlow
+from ..search import SearchKey
+from ..text import APP_TITLE, HOME_INTRO
+
+
+def first_error(loaded: LoadedFlow) -> str:
+    """``file.yaml:12 message`` for the first error of a broken flow."""
+    problems = loaded.errors or loaded.problems
+    if not problems:
+        return "无法加载"
+    p = problems[0]
+    where = Path(p.file or loaded.file).name + (f":{p.line}" if p.line else "")
+    return f"{where} {p.message}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the home list."""
+
+    loaded: LoadedFlow
+    key: SearchKey
+
+    @classmethod
+    def of(cls, loaded: LoadedFlow) -> Entry:
+        flow = loaded.flow
+        if flow is None:
+            return cls(loaded, SearchKey.of(loaded.title, Path(loaded.file).stem))
+        return cls(loaded, SearchKey.of(flow.title, flow.summary, flow.keywords, flow.tags, flow.id))
+
+    def option(self) -> Option:
+        flow = self.loaded.flow
+        text = Text()
+        if flow is None:
+            text.append("⚠ 暂不可用：", style="bold")
+            text.append(self.loaded.title or Path(self.loaded.file).stem)
+            text.append("\n   " + first_error(self.loaded), style="dim")
+            return Option(text, id=f"broken-{self.loaded.file}", disabled=True)
+        text.append(flow.title, style="bold")
+        if flow.summary:
+            text.append("\n   " + flow.summary.splitlines()[0], style="dim")
+        return Option(text, id=flow.id)
+
+
+class HomeScreen(Screen[None]):
+    """Pick a question: type to filter, arrows to move, Enter to start."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", "下一个", show=False, priority=True),
+        Binding("up", "move(-1)", "上一个", show=False, priority=True),
+        Binding("pagedown", "move(5)", show=False, priority=True),
+        Binding("pageup", "move(-5)", show=False, priority=True),
+        Binding("enter", "start", "开始", priority=True),
+        Binding("escape", "clear", "清空", show=False),
+        Binding("f1", "app.help", "帮助"),
+    ]
+
+    @dataclass
+    class FlowChosen(Message):
+        """The person chose the flow ``flow_id``."""
+
+        flow_id: str
+
+    def __init__(self, flows: list[LoadedFlow]) -> None:
+        super().__init__(id="home")
+        self.entries = [Entry.of(f) for f in flows]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(APP_TITLE), id="home-title")
+        yield Static(Text(HOME_INTRO), id="home-intro")
+        yield Input(placeholder="输入关键词筛选，汉字或拼音首字母都行（如 sy = 生育）", id="filter")
+        yield OptionList(id="flows")
+        yield Static("", id="home-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refilter("")
+        self.query_one("#filter", Input).focus()
+
+    @property
+    def flow_list(self) -> OptionList:
+        return self.query_one("#flows", OptionList)
+
+    def refilter(self, query: str) -> None:
+        """Show the entries matching ``query``: usable flows first, highlight the first one."""
+        shown = [e for e in self.entries if e.key.matches(query)]
+        shown.sort(key=lambda e: e.loaded.flow is None)  # stable: file order within each group
+        listing = self.flow_list
+        listing.set_options([e.option() for e in shown])
+        usable = [i for i, e in enumerate(shown) if e.loaded.flow is not None]
+        listing.highlighted = usable[0] if usable else None
+        empty = self.query_one("#home-empty", Static)
+        if not self.entries:
+            empty.update(Text("还没有可用的问题流程。"))
+        elif not shown:
+            empty.update(Text(f"没有找到和“{query.strip()}”有关的问题。换个词试试，或按 Esc 清空。"))
+        else:
+            count = len(usable)
+            empty.update(Text(f"共 {count} 个问题" + ("" if len(shown) == len(self.entries) else "（已筛选）")))
+
+    def reset(self) -> None:
+        """Back to a clean Home (the kiosk calls this between people)."""
+        self.query_one("#filter", Input).value = ""
+        self.refilter("")
+        self.query_one("#filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refilter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_start()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and not event.option.disabled:
+            self.post_message(self.FlowChosen(event.option.id))
+
+    def action_move(self, delta: int) -> None:
+        listing = self.flow_list
+        if listing.option_count == 0:
+            return
+        current = listing.highlighted if listing.highlighted is not None else -1
+        target = min(max(current + delta, 0), listing.option_count - 1)
+        # Skip unavailable flows in the direction of travel; stay put if none is left.
+        step = 1 if delta > 0 else -1
+        while 0 <= target < listing.option_count and listing.get_option_at_index(target).disabled:
+            target += step
+        if 0 <= target < listing.option_count:
+            listing.highlighted = target
+
+    def action_start(self) -> None:
+        listing = self.flow_list
+        if listing.highlighted is None:
+            self.app.bell()
+            return
+        option = listing.get_option_at_index(listing.highlighted)
+        if option.id and not option.disabled:
+            self.post_message(self.FlowChosen(option.id))
+
+    def action_clear(self) -> None:
+        self.reset()
