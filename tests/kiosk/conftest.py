@@ -66,11 +66,13 @@ class Terminal:
         self._pump: asyncio.Task[None] | None = None
         self.eof = asyncio.Event()
 
-    async def open(self, term_type: str, env: dict[str, str] | None) -> Terminal:
-        """Open the interactive session and start rendering its output."""
+    async def open(
+        self, term_type: str, env: dict[str, str] | None, size: tuple[int, int] | None = None
+    ) -> Terminal:
+        """Open the interactive session (asking for `size` if given) and render its output."""
         self.process = await self.conn.create_process(
             term_type=term_type,
-            term_size=(self.screen.columns, self.screen.lines),
+            term_size=size or (self.screen.columns, self.screen.lines),
             encoding=None,
             env=env or {},
         )
@@ -201,12 +203,13 @@ async def connect() -> AsyncIterator[Callable[..., Awaitable[Terminal]]]:
         size: tuple[int, int] = (80, 24),
         term_type: str = "xterm-256color",
         env: dict[str, str] | None = None,
+        request_size: tuple[int, int] | None = None,
         **options: Any,
     ) -> Terminal:
         conn = await ssh_connect(server.port, **options)
         terminal = Terminal(conn, *size)
         terminals.append(terminal)
-        return await terminal.open(term_type, env)
+        return await terminal.open(term_type, env, request_size)
 
     yield open_terminal
     for terminal in terminals:

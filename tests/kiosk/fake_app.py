@@ -7,6 +7,7 @@ import sys
 
 from textual import events
 from textual.app import App, ComposeResult
+from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from wizard.kiosk.events import report_outcome
@@ -15,6 +16,47 @@ OUTCOMES = {
     0: ("can-apply", "结论：可以\n“参保人员可以申请门诊慢特病待遇。”"),
     1: ("cannot-apply", "结论：不可以\n“未参保人员不能享受医保待遇。”"),
 }
+
+
+def _env_text() -> str:
+    def show(name: str) -> str:
+        return os.environ.get(name, "-")
+
+    return "\n".join(
+        [
+            f"INSPECT {show('PYTHONINSPECT')}",
+            f"PRELOAD {show('LD_PRELOAD')}",
+            f"SECRET {show('KIOSK_TEST_SECRET')}",
+            f"TERM {show('TERM')}",
+            f"COLORTERM {show('COLORTERM')}",
+            f"COLUMNS {show('COLUMNS')}",
+            f"ARGV {' '.join(sys.argv[1:])}",
+        ]
+    )
+
+
+class MainScreen(Screen[None]):
+    """Everything on one screen; shows its own size so tests can see resizes arrive."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("医保资格向导 TEST", id="title")
+        yield Static("SIZE ?", id="size")
+        yield Static(f"PID {os.getpid()}", id="pid")
+        yield Static("KEYS 0 -", id="keys")
+        yield Static(_env_text(), id="env")
+        yield OptionList("是 yes", "否 no", id="choices")
+        yield Static("", id="outcome")
+
+    def on_mount(self) -> None:
+        self.query_one("#choices", OptionList).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#size", Static).update(f"SIZE {event.size.width}x{event.size.height}")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        outcome_id, text = OUTCOMES[event.option_index]
+        self.query_one("#outcome", Static).update(text)
+        report_outcome("fake-flow", outcome_id)
 
 
 class FakeKioskApp(App[None], inherit_bindings=False):
@@ -26,62 +68,19 @@ class FakeKioskApp(App[None], inherit_bindings=False):
     def __init__(self) -> None:
         super().__init__()
         self._keys = 0
-        self._last_key = "-"
-        self._last_event: events.Key | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("医保资格向导 TEST", id="title")
-        yield Static("SIZE ?", id="size")
-        yield Static(f"PID {os.getpid()}", id="pid")
-        yield Static("KEYS 0 -", id="keys")
-        yield Static(self._env_text(), id="env")
-        yield OptionList("是 yes", "否 no", id="choices")
-        yield Static("", id="outcome")
-
-    @staticmethod
-    def _env_text() -> str:
-        def show(name: str) -> str:
-            return os.environ.get(name, "-")
-
-        return "\n".join(
-            [
-                f"INSPECT {show('PYTHONINSPECT')}",
-                f"PRELOAD {show('LD_PRELOAD')}",
-                f"SECRET {show('KIOSK_TEST_SECRET')}",
-                f"TERM {show('TERM')}",
-                f"COLORTERM {show('COLORTERM')}",
-                f"COLUMNS {show('COLUMNS')}",
-                f"ARGV {' '.join(sys.argv[1:])}",
-            ]
-        )
 
     def on_mount(self) -> None:
-        self.query_one("#choices", OptionList).focus()
-        self._show_size()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._show_size()
-
-    def _show_size(self) -> None:
-        width, height = self.size
-        self.query_one("#size", Static).update(f"SIZE {width}x{height}")
+        self.push_screen(MainScreen())
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and event is not self._last_event:
-            self._last_event = event  # a key bubbling back up to the app is the same event
-            self._keys += 1
-            self._last_key = event.key
-            self.query_one("#keys", Static).update(f"KEYS {self._keys} {self._last_key}")
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._keys += 1  # forwarded keys are ones bubbling back up: already counted
+            self.screen.query_one("#keys", Static).update(f"KEYS {self._keys} {event.key}")
             if event.key == "x":
                 self.exit(return_code=3)
             elif event.key == "exclamation_mark":
                 self.exit(return_code=9)
         await super().on_event(event)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        outcome_id, text = OUTCOMES[event.option_index]
-        self.query_one("#outcome", Static).update(text)
-        report_outcome("fake-flow", outcome_id)
 
 
 def main() -> None:
