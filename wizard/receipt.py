@@ -22,16 +22,10 @@ from .citations import citation_label, scope_text
 from .engine import State, replay
 from .errors import WizardError
 from .loader import load_library
-from .model import Citation, Corpus, Outcome, Status
+from .model import DISCLAIMER, Citation, Corpus, Outcome, Status
 
 RECEIPT_VERSION = 1
 """Bumped when the receipt's JSON shape changes incompatibly."""
-
-DISCLAIMER = (
-    "以上是政策指引，不是正式认定；请以当地医保经办机构的答复为准，"
-    "也可拨打 12393 医保服务热线咨询。"
-)
-"""Shown with every outcome and written on every receipt (candidate for wizard.model)."""
 
 VERDICT_MARKS = {"可以": "✔", "不可以": "✘", "要看情况": "？", "说明": "ℹ"}
 """A mark per verdict, so a verdict is never told by colour alone."""
@@ -162,7 +156,9 @@ def to_markdown(receipt: dict[str, Any]) -> str:
     lines += ["", "## 依据", ""]
     for c in receipt["citations"]:
         region = f"（{c['region']}）" if c["region"] else ""
-        lines += [f"### {c['document_title']} {c['article'] or ''}{region}".rstrip(), ""]
+        place = " ".join(x for x in (c["article"], f"第{c['paragraph']}款" if c["paragraph"] else "",
+                                     c["item"]) if x)
+        lines += [f"### {c['document_title']} {place}{region}".rstrip(), ""]
         if c["text"]:
             lines += _quote_block(c["text"]) + [""]
         if c["status"] != Status.TWO_COPIES.value:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from .. import model, receipt
+from ..model import DISCLAIMER as DISCLAIMER  # shown on every outcome; the core owns the wording
 
 APP_TITLE = "医保问答 · 看看政策怎么说"
 
 HOME_INTRO = "选一个你想问的问题，回答几个简单的问题，就能看到结论和它依据的法规原文。"
 
-DISCLAIMER: str = getattr(model, "DISCLAIMER", receipt.DISCLAIMER)
-"""Shown on every outcome; the core's wording wins when it defines one."""
-
 KIOSK_OUTCOME_NOTE = "看完后按 F5 重新开始；{seconds} 秒没有操作会自动回到首页并清除你的回答。"
 
-NO_WHAT_IF = "（暂时无法计算“如果当时选别的”会怎样：需要核心模块 wizard.paths.what_if。）"
+NO_WHAT_IF = "（暂时无法计算“如果当时选别的”会怎样。）"
 
 HELP_KEYS = """\
 怎么操作（只用键盘就行）：

@@ -85,7 +85,7 @@ class HomeScreen(Screen[None]):
         yield Input(placeholder="输入关键词筛选，汉字或拼音首字母都行（如 sy = 生育）", id="filter")
         yield OptionList(id="flows")
         yield Static("", id="home-empty")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refilter("")
@@ -111,6 +111,11 @@ class HomeScreen(Screen[None]):
         else:
             count = len(usable)
             empty.update(Text(f"共 {count} 个问题" + ("" if len(shown) == len(self.entries) else "（已筛选）")))
+
+    @property
+    def is_clean(self) -> bool:
+        """Nothing typed into the filter (nothing of the last person's left on screen)."""
+        return not self.query_one("#filter", Input).value
 
     def reset(self) -> None:
         """Back to a clean Home (the kiosk calls this between people)."""

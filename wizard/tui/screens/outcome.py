@@ -15,7 +15,7 @@ from ..text import DISCLAIMER
 from ..widgets.answers_panel import AnswersPanel
 from ..widgets.flow_bar import FlowBar
 from ..widgets.outcome_parts import CitationCard, StepItem, VerdictBanner
-from .flow import FlowScreen, progress_text
+from .flow import FlowScreen
 
 
 class OutcomeScreen(FlowScreen[None]):
@@ -40,7 +40,7 @@ class OutcomeScreen(FlowScreen[None]):
 
     def compose(self) -> ComposeResult:
         outcome = self.outcome
-        yield FlowBar(self.state.flow.title, "结论 · " + progress_text(self.state))
+        yield FlowBar(self.state.flow.title, f"结论 · 共回答 {len(self.state.answers)} 题")
         with Horizontal(id="body"):
             with VerticalScroll(id="main"):
                 yield VerdictBanner(outcome, id="verdict")
@@ -59,7 +59,7 @@ class OutcomeScreen(FlowScreen[None]):
                 if self.note:
                     yield Static(Text(self.note), id="outcome-note")
             yield AnswersPanel(self.state, id="answers")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         # The scroll area takes the focus so ↑ ↓ PgUp PgDn read long articles.

@@ -39,7 +39,7 @@ class QuestionScreen(FlowScreen[Answer]):
             with VerticalScroll(id="main"):
                 yield QuestionForm(self.question, self.state.today, self.initial, id="form")
             yield AnswersPanel(self.state, id="answers")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.focus_main()

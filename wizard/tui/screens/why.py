@@ -51,7 +51,7 @@ class WhyScreen(Screen[None]):
                 yield Static(Text(NO_WHAT_IF), classes="why-note")
             if self.basis:
                 yield Static(Text("结论依据：" + "；".join(self.basis)), id="why-basis")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#main").focus()
