@@ -44,13 +44,13 @@ def _fmt_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _fmt_num(x: float | int | None) -> str:
+def _fmt_num(x: float | None) -> str:
     if x is None:
         return ""
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def check_number(q: Question, value: float | int) -> float | int:
+def check_number(q: Question, value: float) -> float | int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise AnswerError("请输入一个数字。")
     if q.integer and value != int(value):

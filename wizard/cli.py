@@ -80,8 +80,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         for r in results:
             if r.problems:
                 print(f"✘ {r.file}")
-                for p in r.problems:
-                    print("  " + p.format().replace("\n", "\n  "))
+                for problem in r.problems:
+                    print("  " + problem.format().replace("\n", "\n  "))
                 continue
             o = r.state.outcome if r.state else None
             mark = "✔" if r.ok else "✘"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .model import UNSURE, Answer, Flow, Kind, Question, months_between, resolve_date
 from .yamlload import JsonPath
@@ -66,7 +66,7 @@ class Not:
     path: JsonPath = ()
 
 
-Condition = Union[Comparison, All, AnyOf, Not]
+Condition = Comparison | All | AnyOf | Not
 
 
 def parse(raw: Mapping[str, Any], path: JsonPath = ()) -> Condition:

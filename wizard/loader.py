@@ -15,7 +15,18 @@ from jsonschema.exceptions import ValidationError, best_match
 from . import conditions
 from .errors import FlowError, Problem, Severity
 from .model import (
-    Article, Citation, Corpus, Flow, Kind, LawDocument, Option, Outcome, Question, Rule, Status, Step,
+    Article,
+    Citation,
+    Corpus,
+    Flow,
+    Kind,
+    LawDocument,
+    Option,
+    Outcome,
+    Question,
+    Rule,
+    Status,
+    Step,
 )
 from .resources import flows_dir, schema
 from .yamlload import Document, JsonPath, YamlProblem, decode_bytes, format_path, load_yaml_text
@@ -41,6 +52,12 @@ def _describe_type(t: Any) -> str:
     return _TYPE_WORDS.get(str(t), str(t))
 
 
+def _properties(err: ValidationError) -> dict[str, Any]:
+    schema_ = err.schema if isinstance(err.schema, dict) else {}
+    props: dict[str, Any] = schema_.get("properties", {})
+    return props
+
+
 def _schema_message(err: ValidationError) -> tuple[str, str]:
     """A (message, hint) pair in plain words for one schema error."""
     v, where = err.validator, err.path[-1] if err.path else None
@@ -49,8 +66,8 @@ def _schema_message(err: ValidationError) -> tuple[str, str]:
         missing = str(err.message).split("'")[1] if "'" in err.message else "?"
         return f"缺少必填的 “{missing}”。", f"在这里加上 {missing}: …（参见 schemas/ 里的说明）。"
     if v == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        allowed = "、".join(err.schema.get("properties", {}))
+        extra = sorted(set(err.instance if isinstance(err.instance, dict) else {}) - set(_properties(err)))
+        allowed = "、".join(_properties(err))
         return (f"不认识的键：{'、'.join(extra)}。",
                 f"检查拼写；这里允许的键有：{allowed}。")
     if v == "type":
@@ -58,7 +75,7 @@ def _schema_message(err: ValidationError) -> tuple[str, str]:
         hint = "如果想写文字，请用引号括起来（例如 \"yes\"、\"12\"）。" if got in ("bool", "int", "float") else "检查这一项的写法。"
         return f"{field_name} 应该是{_describe_type(err.validator_value)}，这里写的是 {err.instance!r}。", hint
     if v == "enum":
-        allowed = "、".join(str(x) for x in err.validator_value)
+        allowed = "、".join(str(x) for x in err.validator_value)  # type: ignore[union-attr]
         return f"{field_name} 的值 {err.instance!r} 不在允许的范围内。", f"只能是以下之一：{allowed}。"
     if v == "const":
         return f"{field_name} 必须是 {err.validator_value!r}。", ""
@@ -96,7 +113,7 @@ def schema_problems(doc: Document, name: str) -> list[Problem]:
         path: JsonPath = tuple(err.absolute_path)
         key_error = err.validator == "additionalProperties"
         if key_error and isinstance(err.instance, dict):
-            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            extra = sorted(set(err.instance) - set(_properties(err)))
             if extra:
                 path = path + (extra[0],)
         line, col = doc.positions.at(path, key=key_error)
@@ -163,7 +180,7 @@ def build_flow(doc: Document, content_hash: str = "") -> Flow:
 
 def build_document(doc: Document) -> LawDocument:
     data = doc.data
-    articles = {}
+    articles: dict[str, Article] = {}
     for i, a in enumerate(data.get("articles") or ()):
         articles.setdefault(a["number"], Article(a["number"], a["text"], a.get("sha256", ""), ("articles", i)))
     src = data.get("source") or {}

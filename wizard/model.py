@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from .conditions import Condition
@@ -18,10 +18,10 @@ class Unsure:
 
     _instance: Unsure | None = None
 
-    def __new__(cls) -> Unsure:
+    def __new__(cls) -> Self:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
-        return cls._instance
+        return cls._instance  # type: ignore[return-value]
 
     def __repr__(self) -> str:
         return "UNSURE"
@@ -33,7 +33,7 @@ class Unsure:
 UNSURE = Unsure()
 """Written ``unsure`` in flows, replay scripts and receipts."""
 
-Answer = Union[bool, str, int, float, dt.date, tuple[str, ...], Unsure]
+Answer = bool | str | int | float | dt.date | tuple[str, ...] | Unsure
 """yesno → bool, choice → str, multi → tuple of option values (in option order), number, date."""
 
 

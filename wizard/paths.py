@@ -29,7 +29,7 @@ MAX_PATHS = 50_000
 
 @cache
 def _comparisons(flow: Flow) -> tuple[Comparison, ...]:
-    out = []
+    out: list[Comparison] = []
     for q in flow.questions.values():
         for rule in q.rules:
             if rule.when is not None:
@@ -120,9 +120,8 @@ def candidates(flow: Flow, q: Question, vals: dict[str, Answer], today: dt.date)
         for c in about:
             for t in _number_targets(q, c, vals, today):
                 points.update((t - step, t, t + step))
-        raw = sorted(p for p in points if p is not None)
-        if q.integer:
-            raw = [int(p) for p in raw if float(p).is_integer()]  # type: ignore[arg-type]
+        ordered = sorted(p for p in points if p is not None)
+        raw = [int(p) for p in ordered if float(p).is_integer()] if q.integer else list(ordered)
     else:
         lo, hi = resolve_date(q.earliest, today), resolve_date(q.latest, today)
         days = {lo, hi}
@@ -162,7 +161,8 @@ def buckets(flow: Flow, q: Question, vals: dict[str, Answer], today: dt.date) ->
             index, _ = engine.route(flow, q, trial, today)
         except engine.FlowStuck:
             index = -1
-        signature = (index, value is UNSURE) + tuple(cnd.evaluate(c, trial, today) for c in about)
+        signature: tuple[object, ...] = (index, value is UNSURE)
+        signature += tuple(cnd.evaluate(c, trial, today) for c in about)
         groups.setdefault(signature, []).append(value)
     out = []
     for signature, values in groups.items():
@@ -305,10 +305,9 @@ def decision_table(flow: Flow, corpus: Corpus, fmt: str = "markdown") -> str:
     lines = [
         f"# {flow.title}（{flow.id}）决策表",
         "",
-        f"由 `wizard paths {flow.id}` 生成，请勿手改。流程版本 {flow.version}，"
-        f"共 {len(paths)} 条路线，到达 {len(reached)}/{len(flow.outcomes)} 个结论。",
-        "日期题的区间以流程的更新日期"
-        f" {flow.updated} 为“今天”计算；“不确定”单列。",
+        (f"由 `wizard paths {flow.id}` 生成，请勿手改。流程版本 {flow.version}，"
+         f"共 {len(paths)} 条路线，到达 {len(reached)}/{len(flow.outcomes)} 个结论。"),
+        f"日期题的区间以流程的更新日期 {flow.updated} 为“今天”计算；“不确定”单列。",
         "",
         "| # | 回答 | 结论 | 判断 | 依据 |",
         "|---|---|---|---|---|",

@@ -18,11 +18,9 @@ HELP = "（输入编号回答；b 返回上一题；r 重新开始；h 查看说
 def _ask(q: Question, step: engine.Progress, out: TextIO) -> None:
     out.write(f"\n[第 {step.step} 步，最多 {step.most} 步] {q.text}\n")
     if q.kind in (Kind.CHOICE, Kind.YESNO):
-        for i, (_, label) in enumerate(q.choices(), 1):
-            out.write(f"  {i}. {label}\n")
+        out.writelines(f"  {i}. {label}\n" for i, (_, label) in enumerate(q.choices(), 1))
     elif q.kind is Kind.MULTI:
-        for i, o in enumerate(q.options, 1):
-            out.write(f"  {i}. {o.label}\n")
+        out.writelines(f"  {i}. {o.label}\n" for i, o in enumerate(q.options, 1))
         out.write("  （可多选：输入编号，用空格或逗号隔开；都没有请输入 0）\n")
         if q.unsure:
             out.write(f"  ?. {q.unsure}\n")
@@ -125,8 +123,7 @@ def choose_flow(library: Library, inp: TextIO, out: TextIO) -> Flow | None:
     """A numbered menu of the flows (broken ones listed as unavailable)."""
     good = library.good
     out.write("医保问答：请选择一个问题\n")
-    for i, f in enumerate(good, 1):
-        out.write(f"  {i}. {f.title} —— {f.summary}\n")
+    out.writelines(f"  {i}. {f.title} —— {f.summary}\n" for i, f in enumerate(good, 1))
     for bad in library.flows:
         if bad.flow is None:
             first = bad.errors[0] if bad.errors else None

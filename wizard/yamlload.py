@@ -26,7 +26,7 @@ MAX_NODES = 200_000
 
 JsonPath = tuple[str | int, ...]
 
-_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}]+", re.M)
+_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}]+", re.MULTILINE)
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 
@@ -143,6 +143,7 @@ class _Builder:
             return node.value
         if node.tag == _CORE + "timestamp":
             # Dates stay ISO strings so the data is plain JSON for the schema; the model parses them.
+            assert isinstance(node, yaml.ScalarNode)
             value = yaml.SafeLoader.construct_yaml_timestamp(_TIMESTAMP_LOADER, node)
             if isinstance(value, dt.datetime):
                 return value.isoformat()
