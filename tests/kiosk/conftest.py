@@ -62,6 +62,8 @@ class Terminal:
         self.screen = pyte.Screen(cols, rows)
         self._stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
+        self.render = True
+        """Whether output goes to the pyte screen (slow) or is only collected in `raw`."""
         self.process: asyncssh.SSHClientProcess[bytes] | None = None
         self._pump: asyncio.Task[None] | None = None
         self.eof = asyncio.Event()
@@ -84,15 +86,29 @@ class Terminal:
         try:
             while data := await self.process.stdout.read(65536):
                 self.raw += data
-                self._stream.feed(data)
+                if self.render:
+                    self._stream.feed(data)
         except (asyncssh.Error, OSError):
             pass
         finally:
             self.eof.set()
 
+    def stop_reading(self) -> None:
+        """Stop reading output, like a client on a stalled network."""
+        if self._pump is not None:
+            self._pump.cancel()
+
+    def start_reading(self) -> None:
+        """Read output again."""
+        self._pump = asyncio.create_task(self._read())
+
     def text(self) -> str:
         """The screen's contents, one line per row."""
-        return "\n".join(line.rstrip() for line in self.screen.display)
+        # Not screen.display: it breaks on a wide character's stub cell left behind
+        # when a narrow character overwrites the wide one. Stubs hold "", so joining works.
+        columns = range(self.screen.columns)
+        rows = (self.screen.buffer[y] for y in range(self.screen.lines))
+        return "\n".join("".join(row[x].data for x in columns).rstrip() for row in rows)
 
     async def wait_for(self, text: str, timeout: float = WAIT) -> None:
         """Wait until `text` is on the screen."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -80,7 +81,20 @@ class FakeKioskApp(App[None], inherit_bindings=False):
                 self.exit(return_code=3)
             elif event.key == "exclamation_mark":
                 self.exit(return_code=9)
+            elif event.key == "f":
+                threading.Thread(target=flood_terminal, daemon=True).start()
         await super().on_event(event)
+
+
+FLOOD_BYTES = 6 * 1024 * 1024
+
+
+def flood_terminal() -> None:
+    """Write FLOOD_BYTES straight to the terminal, far more than SSH windows and buffers hold."""
+    chunk = b"\x1b[H" + "满".encode() * 21000
+    written = 0
+    while written < FLOOD_BYTES:
+        written += os.write(sys.__stdout__.fileno(), chunk[: FLOOD_BYTES - written])
 
 
 def main() -> None:
