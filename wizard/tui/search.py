@@ -7,7 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+
+
+def warm_up() -> None:
+    """Import pypinyin (≈0.7 s, its dictionaries) ahead of the first keystroke; safe in a thread."""
+    _spellings("生育")
 
 
 def _fold(text: str) -> str:
@@ -18,6 +22,9 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=512)
 def _spellings(text: str) -> tuple[str, ...]:
     """``text`` itself, its pinyin without tones, and its pinyin initials (生育 → shengyu, sy)."""
+    # Imported here: it costs ~0.7 s and Home must paint at once (the kiosk starts an app per visitor).
+    from pypinyin import Style, lazy_pinyin
+
     folded = _fold(text)
     full = "".join(lazy_pinyin(folded))
     initials = "".join(lazy_pinyin(folded, style=Style.FIRST_LETTER))

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...loader import LoadedFlow
-from ..search import SearchKey
+from ..search import SearchKey, warm_up
 from ..text import APP_TITLE, HOME_INTRO
 
 
@@ -90,6 +90,8 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refilter("")
         self.query_one("#filter", Input).focus()
+        # After the first paint, so the kiosk shows Home at once and the filter is quick later.
+        self.set_timer(0.3, lambda: self.run_worker(warm_up, thread=True, group="pinyin"))
 
     @property
     def flow_list(self) -> OptionList:
