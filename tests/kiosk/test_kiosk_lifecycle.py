@@ -14,8 +14,8 @@ import pytest
 from wizard.kiosk.options import APP_TARGET_ENV
 from wizard.kiosk.terminal import MSG_SHUTDOWN, RESET
 
-from .fake_app import FLOOD_BYTES
 from .conftest import FAKE_APP, Terminal, children_of, ssh_connect, wait_until
+from .fake_app import FLOOD_BYTES
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
@@ -102,7 +102,9 @@ def process_alive_or_zombie(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists()
 
 
-async def _start_server_process(host_key: Path) -> tuple[asyncio.subprocess.Process, int, list[str]]:
+async def _start_server_process(
+    host_key: Path,
+) -> tuple[asyncio.subprocess.Process, int, list[str]]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(PACKAGE_ROOT),
@@ -110,8 +112,15 @@ async def _start_server_process(host_key: Path) -> tuple[asyncio.subprocess.Proc
     }
     code = "import sys; from wizard.kiosk import main; sys.exit(main(sys.argv[1:]))"
     server = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", code, "--port", "0", "--host-key", str(host_key),
-        env=env, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-c",
+        code,
+        "--port",
+        "0",
+        "--host-key",
+        str(host_key),
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
     )
     assert server.stderr is not None
     lines: list[str] = []

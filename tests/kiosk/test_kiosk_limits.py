@@ -88,8 +88,14 @@ async def test_refused_client_sees_auth_banner(start_kiosk, connect) -> None:
             banners.append(msg)
 
     conn, _ = await asyncssh.create_connection(
-        BannerClient, "127.0.0.1", server.port,
-        known_hosts=None, client_keys=None, agent_path=None, username="x", config=None,
+        BannerClient,
+        "127.0.0.1",
+        server.port,
+        known_hosts=None,
+        client_keys=None,
+        agent_path=None,
+        username="x",
+        config=None,
     )
     conn.close()
     assert banners and "server is busy" in banners[0]

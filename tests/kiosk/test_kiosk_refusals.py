@@ -102,4 +102,6 @@ async def test_port_forwarding_is_refused(start_kiosk) -> None:
         with pytest.raises(asyncssh.ChannelListenError):
             await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
         with pytest.raises(asyncssh.ChannelOpenError):
-            await conn.create_unix_connection(asyncssh.SSHUNIXSession, "/run/dbus/system_bus_socket")
+            await conn.create_unix_connection(
+                asyncssh.SSHUNIXSession, "/run/dbus/system_bus_socket"
+            )

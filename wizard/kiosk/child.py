@@ -10,6 +10,7 @@ Doing this here rather than in a `preexec_fn` keeps the threaded server safe: on
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import os
@@ -85,12 +86,11 @@ def _prepare_events_fd() -> None:
 def _report_crash(exc: BaseException) -> None:
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else "?"
-    try:
+    # Reporting must never hide the original failure.
+    with contextlib.suppress(Exception):
         from wizard.kiosk.events import write_event
 
         write_event("CRASH", type(exc).__name__, where)
-    except Exception:  # noqa: BLE001 - reporting must never hide the original failure
-        pass
 
 
 def _run_target(target: str, args: list[str]) -> None:

@@ -96,38 +96,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     limits = parser.add_argument_group("limits")
     limits.add_argument(
-        "--max-sessions", type=_positive_int, default=defaults.max_sessions,
+        "--max-sessions",
+        type=_positive_int,
+        default=defaults.max_sessions,
         help="sessions at once (%(default)s)",
     )
     limits.add_argument(
-        "--per-ip", type=_non_negative_int, default=defaults.per_ip,
+        "--per-ip",
+        type=_non_negative_int,
+        default=defaults.per_ip,
         help="sessions at once from one address, 0 for no limit (%(default)s)",
     )
     limits.add_argument(
-        "--idle-timeout", type=_seconds, default=defaults.idle_timeout, metavar="SECONDS",
+        "--idle-timeout",
+        type=_seconds,
+        default=defaults.idle_timeout,
+        metavar="SECONDS",
         help="end a session after this long without input (%(default)s)",
     )
     limits.add_argument(
-        "--max-duration", type=_seconds, default=defaults.max_duration, metavar="SECONDS",
+        "--max-duration",
+        type=_seconds,
+        default=defaults.max_duration,
+        metavar="SECONDS",
         help="end any session after this long (%(default)s)",
     )
     limits.add_argument(
-        "--login-timeout", type=_seconds, default=defaults.login_timeout, metavar="SECONDS",
+        "--login-timeout",
+        type=_seconds,
+        default=defaults.login_timeout,
+        metavar="SECONDS",
         help="drop connections that have no session this long after connecting (%(default)s)",
     )
     limits.add_argument(
-        "--memory-limit", type=_non_negative_int, default=defaults.memory_limit_mb, metavar="MB",
+        "--memory-limit",
+        type=_non_negative_int,
+        default=defaults.memory_limit_mb,
+        metavar="MB",
         help="address-space limit of each session's process, 0 for none (%(default)s)",
     )
     app = parser.add_argument_group("app")
     app.add_argument("--flow", type=_flow_id, metavar="ID", help="start every session in this flow")
     app.add_argument("--flows", type=Path, metavar="DIR", help="load flows from this directory")
     app.add_argument(
-        "--colorterm", choices=["auto", "truecolor", "none"], default=defaults.colorterm,
+        "--colorterm",
+        choices=["auto", "truecolor", "none"],
+        default=defaults.colorterm,
         help="COLORTERM for the app; auto: truecolor for *-256color terminals (%(default)s)",
     )
     parser.add_argument(
-        "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], default="INFO",
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        default="INFO",
         help="log level (%(default)s); logs go to stderr, one line per event",
     )
     return parser
