@@ -450,6 +450,12 @@ def _check_citation(ctx: Context, cit: object, document: LawDocument) -> Iterato
                           f"{document.short_title}{cit.article} 只有 {len(article.paragraphs())} 款，没有第 {cit.paragraph} 款。",
                           "改正 paragraph，或删掉它。")
         return
+    if cit.item and article.item(cit.paragraph, cit.item) is None:
+        yield ctx.problem("unknown-item", cit.path + ("item",),
+                          f"{document.short_title}{cit.article}{'第' + str(cit.paragraph) + '款' if cit.paragraph else ''}"
+                          f"里没有以 “{cit.item}” 开头的项。",
+                          "item 写项的编号，和原文一致，例如 （一）。")
+        return
     if not quote_holds(cit, article):
         mismatch = diagnose(cit, article, document)
         yield ctx.problem("quote-not-verbatim", cit.path + ("quote",),

@@ -42,6 +42,11 @@ def quote_holds(citation: Citation, article: Article) -> bool:
 
 
 def scope_text(citation: Citation, article: Article) -> str:
+    """The text a quote must come from: the 款 when one is named, else the whole article.
+
+    ``item`` only labels the citation (its existence is checked): a quote may include
+    the 款's lead-in sentence together with the item, as the law reads.
+    """
     paragraphs = article.paragraphs()
     if citation.paragraph is not None and 1 <= citation.paragraph <= len(paragraphs):
         return paragraphs[citation.paragraph - 1]
@@ -81,14 +86,24 @@ def diagnose(citation: Citation, article: Article, document: LawDocument) -> Mis
     return closest(citation.quote, scope_text(citation, article))
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (enough for 款 numbers)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
 def citation_label(citation: Citation, corpus: Corpus) -> str:
-    """``社会保险法 第五十四条 第1款 （一）`` as far as the citation says."""
+    """``社会保险法 第三十条第二款第（一）项`` as far as the citation says."""
     document = corpus.documents.get(citation.doc)
-    parts = [document.short_title if document else citation.doc]
-    if citation.article:
-        parts.append(citation.article)
-    if citation.paragraph:
-        parts.append(f"第{citation.paragraph}款")
-    if citation.item:
-        parts.append(citation.item)
-    return " ".join(parts)
+    title = document.short_title if document else citation.doc
+    where = citation.article or ""
+    if citation.article and citation.paragraph:
+        where += f"第{chinese_number(citation.paragraph)}款"
+    if citation.article and citation.item:
+        where += f"第{citation.item}项"
+    return f"{title} {where}".strip()

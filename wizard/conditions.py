@@ -83,8 +83,8 @@ def parse(raw: Mapping[str, Any], path: JsonPath = ()) -> Condition:
     args = tuple(arg) if isinstance(arg, list) else (arg,)
     value = raw[op]
     if isinstance(value, list):
-        value = tuple(value)
-    if value == "unsure":
+        value = tuple(UNSURE if v == "unsure" else v for v in value)
+    elif value == "unsure":
         value = UNSURE
     return Comparison(subject, args, op, value, path)
 

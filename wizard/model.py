@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Self
@@ -52,6 +53,11 @@ DISCLAIMER = "以上是政策指引，不是正式认定；请以当地医保经
 
 VERDICTS = ("可以", "不可以", "要看情况", "说明")
 """Allowed outcome verdicts, in order of how they are explained on screen."""
+
+_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|\d+[.。．、])")
+"""An item (项) marker at the start of a block: （一） (一) 1. 1。"""
+
+_ITEM_HEAD = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 
 _RELATIVE = re.compile(r"^today(?:([+-])(\d{1,4})([dmy]))?$")
 
@@ -263,7 +269,25 @@ class Article:
     path: JsonPath = ()
 
     def paragraphs(self) -> tuple[str, ...]:
-        return tuple(self.text.split("\n\n"))
+        """The article's 款: blank-line blocks, each numbered item （一）… kept with its 款."""
+        out: list[str] = []
+        for block in self.text.split("\n\n"):
+            if out and _ITEM.match(block):
+                out[-1] += "\n\n" + block
+            else:
+                out.append(block)
+        return tuple(out)
+
+    def item(self, paragraph: int | None, label: str) -> str | None:
+        """The text of item ``label`` (e.g. ``（一）``) in a 款 (or anywhere in the article)."""
+        scope = self.paragraphs()[paragraph - 1] if paragraph else self.text
+        want = unicodedata.normalize("NFKC", label).strip()
+        lines = scope.split("\n")
+        for i, line in enumerate(lines):
+            if want and unicodedata.normalize("NFKC", line).startswith(want):
+                end = next((j for j in range(i + 1, len(lines)) if _ITEM_HEAD.match(lines[j])), len(lines))
+                return "\n".join(lines[i:end]).strip("\n")
+        return None
 
 
 @dataclass(frozen=True)

@@ -79,3 +79,4 @@ def test_what_if_shows_other_answers_outcomes(example: Flow) -> None:
     assert {a.label: a.state.node for a in alts} == {"否": "no_insurance", "不确定": "check_records"}
     months = {a.state.node for a in paths.what_if(s, "months_paid")}
     assert months == {"too_short", "check_records"}
+
