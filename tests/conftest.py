@@ -23,3 +23,14 @@ def example_library() -> Library:
 @pytest.fixture(scope="session")
 def example(example_library: Library) -> Flow:
     return example_library.get("example")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests use their own cache folder, never the user's."""
+    import os
+
+    from wizard import cache
+
+    os.environ["WIZARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    cache.cache_dir.cache_clear()

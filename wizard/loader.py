@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from .model import (
     Step,
 )
 from .resources import flows_dir, schema
-from .yamlload import Document, JsonPath, YamlProblem, decode_bytes, format_path, load_yaml_text
+from .yamlload import Document, JsonPath, Positions, YamlProblem, decode_bytes, format_path, load_yaml_text
 
 ARTICLES_DIR = "articles"
 
@@ -105,8 +106,48 @@ def _leaf_errors(err: ValidationError) -> ValidationError:
     return err
 
 
+def _draft7(node: Any) -> Any:
+    """The schema in draft-07 spelling (``$defs`` → ``definitions``) for fastjsonschema."""
+    if isinstance(node, dict):
+        return {("definitions" if k == "$defs" else k): _draft7(v) for k, v in node.items() if k != "$schema"}
+    if isinstance(node, list):
+        return [_draft7(x) for x in node]
+    if isinstance(node, str) and node.startswith("#/$defs/"):
+        return node.replace("#/$defs/", "#/definitions/")
+    return node
+
+
+@cache
+def fast_validator(name: str) -> Callable[[Any], Any] | None:
+    """A compiled validator (fastjsonschema) for the common case of a valid file, or None.
+
+    jsonschema stays the reference: it runs whenever this one rejects a document, to
+    collect every error with its location and a friendly message.
+    """
+    try:
+        import fastjsonschema
+    except ImportError:  # pragma: no cover - optional speed-up
+        return None
+    from . import cache as disk
+
+    source = schema(name)
+    key = disk.digest("schema-validate-v1", json.dumps(source, sort_keys=True), fastjsonschema.VERSION)
+    namespace: dict[str, Any] = {}
+    draft7 = {k: v for k, v in _draft7(source).items() if k != "$id"}  # without $id the entry is `validate`
+    exec(disk.code(key, lambda: fastjsonschema.compile_to_code(draft7)), namespace)  # noqa: S102
+    validate: Callable[[Any], Any] = namespace["validate"]
+    return validate
+
+
 def schema_problems(doc: Document, name: str) -> list[Problem]:
     """Every schema error of a document, located by line and JSON path."""
+    fast = fast_validator(name)
+    if fast is not None:
+        try:
+            fast(doc.data)
+            return []
+        except Exception:  # noqa: BLE001 - any rejection is re-examined by the reference validator
+            pass
     problems = []
     for err in validator(name).iter_errors(doc.data):
         err = _leaf_errors(err)
@@ -195,10 +236,10 @@ def build_document(doc: Document) -> LawDocument:
 # ---------------------------------------------------------------------------- reading files
 
 
-def read_document(path: Path) -> tuple[Document | None, str, list[Problem]]:
+def read_document(path: Path, raw: bytes | None = None) -> tuple[Document | None, str, list[Problem]]:
     """Read and parse one YAML file; return it with its content hash, or the problem."""
     try:
-        raw = _read_limited(path)
+        raw = _read_limited(path) if raw is None else raw
         doc = load_yaml_text(decode_bytes(raw), str(path))
     except YamlProblem as exc:
         p = exc.problem
@@ -238,14 +279,38 @@ class LoadedFlow:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
+def _corpus_key(directory: Path) -> str:
+    """A hash of every file of the corpus folder (documents and sources), names included."""
+    parts: list[bytes | str] = ["corpus-v1"]
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        try:
+            parts += [str(path.relative_to(directory)), hashlib.sha256(path.read_bytes()).digest()]
+        except OSError:
+            parts.append(str(path))
+    from . import cache as disk
+    return disk.digest(*parts)
+
+
 def load_corpus(directory: Path) -> tuple[Corpus, list[Problem]]:
-    """Load every ``*.yaml`` document of an article corpus folder."""
+    """Load every ``*.yaml`` document of an article corpus folder (cached by content)."""
+    from . import cache as disk
+
+    if not directory.is_dir():
+        return Corpus(), []
+    key = _corpus_key(directory)
+    hit = disk.get(key)
+    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Corpus):
+        return hit[0], list(hit[1])
+    corpus, problems = _load_corpus(directory, key)
+    disk.put(key, (corpus, problems))
+    return corpus, problems
+
+
+def _load_corpus(directory: Path, key: str) -> tuple[Corpus, list[Problem]]:
     from .checks import check_document
 
     documents: dict[str, LawDocument] = {}
     problems: list[Problem] = []
-    if not directory.is_dir():
-        return Corpus(), problems
     for path in sorted(directory.glob("*.yaml")):
         doc, _, found = read_document(path)
         problems.extend(found)
@@ -263,14 +328,42 @@ def load_corpus(directory: Path) -> tuple[Corpus, list[Problem]]:
                                     "每个文件的 id 必须不同。", str(path), 1, 1, "$.id"))
             continue
         documents[document.id] = document
-    return Corpus(documents), problems
+    return Corpus(documents, key), problems
 
 
 def load_flow(path: Path, corpus: Corpus) -> LoadedFlow:
-    """Load and check one flow file; never raises for a bad file."""
+    """Load and check one flow file (cached by content with its corpus); never raises for a bad file."""
+    from . import cache as disk
+
+    try:
+        raw = _read_limited(path)
+    except YamlProblem as exc:
+        p = exc.problem
+        return LoadedFlow(str(path), None, [Problem(p.code, p.message, p.hint, str(path), p.line, p.column)],
+                          path.stem)
+    key = disk.digest("flow-v1", str(path), raw, corpus.key) if corpus.key else ""
+    hit = disk.get(key) if key else None
+    if isinstance(hit, LoadedFlow):
+        return hit
+    loaded = _load_flow(path, raw, corpus)
+    if key:
+        disk.put(key, _slim(loaded))
+    return loaded
+
+
+def _slim(loaded: LoadedFlow) -> LoadedFlow:
+    """A copy for the cache without the per-node position table: problems carry their own
+    positions, and only the top-level ones (e.g. ``id``) are looked up after loading."""
+    if loaded.flow is None or loaded.flow.positions is None:
+        return loaded
+    top = Positions({k: v for k, v in loaded.flow.positions.values.items() if len(k) <= 1})
+    return replace(loaded, flow=replace(loaded.flow, positions=top))
+
+
+def _load_flow(path: Path, raw: bytes, corpus: Corpus) -> LoadedFlow:
     from .checks import run_checks
 
-    doc, digest, problems = read_document(path)
+    doc, digest, problems = read_document(path, raw)
     if doc is None:
         return LoadedFlow(str(path), None, problems, path.stem)
     title = doc.data.get("title", path.stem) if isinstance(doc.data, dict) else path.stem

@@ -317,6 +317,8 @@ class Corpus:
     """Every document of the article corpus, by id."""
 
     documents: dict[str, LawDocument] = field(default_factory=dict)
+    key: str = ""
+    """Content hash of the corpus folder: cached flows checked against it are keyed by it."""
 
     def article(self, doc: str, number: str | None) -> Article | None:
         document = self.documents.get(doc)
