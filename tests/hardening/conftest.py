@@ -1,0 +1,23 @@
+"""Hardening tests load hostile files with the on-disk flow cache turned off, so every run parses."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+
+import pytest
+
+NO_CACHE_ENV = {**os.environ, "WIZARD_NO_CACHE": "1"}
+"""Environment for CLI subprocesses: no cache, so each run reads the files it is given."""
+
+
+@pytest.fixture(autouse=True)
+def _no_flow_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    try:
+        cache = importlib.import_module("wizard.cache")
+    except ImportError:  # no cache in this version of the loader
+        yield
+        return
+    monkeypatch.setattr(cache, "cache_dir", lambda: None)
+    yield
