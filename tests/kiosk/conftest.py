@@ -115,7 +115,10 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while text not in self.text():
             if time.monotonic() > deadline:
-                pytest.fail(f"{text!r} not on screen after {timeout}s; screen:\n{self.text()}")
+                pytest.fail(
+                    f"{text!r} not on screen after {timeout}s (closed: {self.eof.is_set()});"
+                    f"\nscreen:\n{self.text()}\nlast bytes: {bytes(self.raw[-400:])!r}"
+                )
             await asyncio.sleep(0.02)
 
     def send(self, data: bytes) -> None:

@@ -64,7 +64,7 @@ class FakeKioskApp(App[None], inherit_bindings=False):
     """Shows what the kiosk tests need to read off the screen; has no quit or suspend keys."""
 
     ENABLE_COMMAND_PALETTE = False
-    CSS = "Static { height: auto; } OptionList { height: 4; }"
+    CSS = "Static { height: auto; } OptionList { height: 4; } #size { dock: top; }"
 
     def __init__(self) -> None:
         super().__init__()

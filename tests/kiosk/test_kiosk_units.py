@@ -231,7 +231,7 @@ def test_server_never_imports_textual() -> None:
         "sys.exit('textual' in sys.modules)"
     )
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PACKAGE_ROOT)}
-    assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
+    assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
 
 
 def test_child_wrapper_refuses_without_terminal() -> None:
@@ -242,6 +242,7 @@ def test_child_wrapper_refuses_without_terminal() -> None:
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
+        check=False,
     )
     assert result.returncode == 2 and b"not a terminal" in result.stderr
 

@@ -293,6 +293,7 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
     def _refuse_request(self, kind: str) -> bool:
         log.info("request refused %s kind=%s", self._label, kind)
         if self._chan is not None:
+            # A best-effort hint: OpenSSH usually shows it, but may exit on the refusal first.
             self._chan.write_stderr(MSG_INTERACTIVE_ONLY)
         return False
 
