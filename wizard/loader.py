@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
 
 from . import conditions
 from .errors import FlowError, Problem, Severity
@@ -30,7 +31,16 @@ from .model import (
     Step,
 )
 from .resources import flows_dir, schema
-from .yamlload import Document, JsonPath, Positions, YamlProblem, decode_bytes, format_path, load_yaml_text
+from .yamlload import (
+    Document,
+    JsonPath,
+    Positions,
+    YamlProblem,
+    decode_bytes,
+    format_path,
+    load_yaml_text,
+    odd_character,
+)
 
 ARTICLES_DIR = "articles"
 
@@ -59,10 +69,58 @@ def _properties(err: ValidationError) -> dict[str, Any]:
     return props
 
 
+def _short(value: Any, limit: int = 80) -> str:
+    """``repr`` of a value, cut to ``limit`` characters so a pasted blob cannot flood the message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _branch_types(err: ValidationError) -> list[str]:
+    """What an anyOf/oneOf accepts, in words, when every branch refused the value's type."""
+    out: list[str] = []
+    for inner in err.context or ():
+        if inner.relative_path:
+            continue
+        if inner.validator == "type":
+            value = inner.validator_value
+            words = [_describe_type(t) for t in (value if isinstance(value, list) else [value])]
+        elif inner.validator == "const":
+            words = [str(inner.validator_value)]
+        elif inner.validator == "enum":
+            words = [str(x) for x in inner.validator_value]  # type: ignore[union-attr]
+        else:
+            continue
+        out.extend(w for w in words if w not in out)
+    return out
+
+
+_ID_FIELDS = ("id", "goto", "else", "start", "answer", "count", "value", "doc")
+_ARITHMETIC = ("sum", "difference", "product", "months_between", "days_between")
+
+
+def _odd_id(err: ValidationError) -> tuple[int, str] | None:
+    """For an id that fails its pattern, the invisible or look-alike character that made it fail."""
+    if err.validator != "pattern" or not isinstance(err.instance, str):
+        return None
+    return odd_character(err.instance)
+
+
 def _schema_message(err: ValidationError) -> tuple[str, str]:
     """A (message, hint) pair in plain words for one schema error."""
-    v, where = err.validator, err.path[-1] if err.path else None
-    field_name = f"“{where}”" if isinstance(where, str) else "这一项"
+    full = tuple(err.absolute_path)
+    v, where = err.validator, full[-1] if full else None
+    if isinstance(where, int) and len(full) > 1 and isinstance(full[-2], str):
+        field_name = f"“{full[-2]}” 的第 {where + 1} 项"
+    else:
+        field_name = f"“{where}”" if isinstance(where, str) else "这一项"
     if v == "required":
         missing = str(err.message).split("'")[1] if "'" in err.message else "?"
         return f"缺少必填的 “{missing}”。", f"在这里加上 {missing}: …（参见 schemas/ 里的说明）。"
@@ -74,35 +132,97 @@ def _schema_message(err: ValidationError) -> tuple[str, str]:
     if v == "type":
         got = type(err.instance).__name__
         hint = "如果想写文字，请用引号括起来（例如 \"yes\"、\"12\"）。" if got in ("bool", "int", "float") else "检查这一项的写法。"
-        return f"{field_name} 应该是{_describe_type(err.validator_value)}，这里写的是 {err.instance!r}。", hint
+        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        if isinstance(err.instance, str) and ("number" in wanted or "integer" in wanted) and _looks_numeric(err.instance):
+            hint = "数字不要加引号；YAML 的科学计数法要写成 1.0e+6 这样（带小数点和正负号），1e6 会被当成文字。"
+        if err.instance is None:
+            return f"{field_name} 是空的，应该是{_describe_type(err.validator_value)}。", "在冒号后面写上内容，或删掉这一行。"
+        return f"{field_name} 应该是{_describe_type(err.validator_value)}，这里写的是 {_short(err.instance)}。", hint
     if v == "enum":
         allowed = "、".join(str(x) for x in err.validator_value)  # type: ignore[union-attr]
-        return f"{field_name} 的值 {err.instance!r} 不在允许的范围内。", f"只能是以下之一：{allowed}。"
+        return f"{field_name} 的值 {_short(err.instance)} 不在允许的范围内。", f"只能是以下之一：{allowed}。"
     if v == "const":
         return f"{field_name} 必须是 {err.validator_value!r}。", ""
     if v == "pattern":
-        if where == "value" or (isinstance(where, str) and where in ("id", "goto", "else", "start")):
-            return (f"{field_name} 的写法不对：{err.instance!r}。",
+        odd = _odd_id(err)
+        if odd is not None:
+            index, what = odd
+            return (f"{field_name} {_short(err.instance)} 里有{what}，在第 {index + 1} 个字符。",
+                    f"它看起来像 {_visible(str(err.instance))!r}，其实不是；删掉这个字符，用半角英文重新输入。")
+        owner = full[-2] if isinstance(where, int) and len(full) > 1 else where
+        if isinstance(err.instance, str) and _looks_numeric(err.instance) and owner in _ARITHMETIC:
+            return (f"{field_name} 的写法不对：{_short(err.instance)}。",
+                    "数字不要加引号；YAML 的科学计数法要写成 1.0e+6 这样（带小数点和正负号），1e6 会被当成文字。")
+        if isinstance(owner, str) and (owner in _ID_FIELDS or owner in _ARITHMETIC):
+            return (f"{field_name} 的写法不对：{_short(err.instance)}。",
                     "id 只能用英文小写字母、数字和下划线，并以字母开头（例如 left_job）。")
-        return f"{field_name} 的写法不对：{err.instance!r}。", f"应符合格式 {err.validator_value}。"
+        return f"{field_name} 的写法不对：{_short(err.instance)}。", f"应符合格式 {err.validator_value}。"
+    if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        word = {"minimum": "不能小于", "exclusiveMinimum": "必须大于", "maximum": "不能大于",
+                "exclusiveMaximum": "必须小于"}[str(v)]
+        return f"{field_name} {word} {err.validator_value}，这里写的是 {_short(err.instance)}。", "改成允许范围内的数。"
     if v in ("minItems", "minLength", "minProperties"):
         return f"{field_name} 不能为空（或项数太少）。", "补上内容，或删掉这一项。"
+    if v == "maxProperties" and isinstance(err.instance, dict):
+        keys = "、".join(map(str, err.instance))
+        return (f"{field_name} 最多只能有 {err.validator_value} 个键，这里有 {len(err.instance)} 个：{keys}。",
+                "一个比较只能有一个主语（answer 等）和一个比较（is、ge 等）；几个条件请用 all / any 组合。")
     if v in ("maxItems", "maxLength", "maxProperties"):
         return f"{field_name} 太长了（或项数太多）。", "精简内容，或拆分。"
     if v in ("oneOf", "anyOf"):
+        inner = list(err.context or ())
+        if inner and all(e.validator == "required" and not e.relative_path for e in inner):
+            keys = "、".join(str(e.validator_value[0]) for e in inner
+                            if isinstance(e.validator_value, list) and e.validator_value)
+            return f"{field_name} 缺少这些键之一：{keys}。", "比较写成 {answer: 问题id, is: 值} 这样：一个主语加一个比较。"
+        types = _branch_types(err)
+        if types:
+            return (f"{field_name} 应该是{' 或 '.join(types)}，这里写的是 {_short(err.instance)}。",
+                    "检查这一项的写法。")
+        if v == "oneOf" and not inner:
+            return (f"{field_name} 同时写了几种只能选一种的写法。",
+                    "条件只能有一个主语（answer、count、sum……）；分支要么是 if + goto，要么是 else。")
         return f"{field_name} 的写法不符合任何一种允许的形式。", "对照 schemas/ 里的说明检查这一项。"
     if v == "not":
-        return f"{field_name} 在这里不允许：{err.instance!r}。", "删掉它，或检查 kind。"
+        return f"{field_name} 在这里不允许：{_short(err.instance)}。", "删掉它，或检查 kind。"
     return err.message, "对照 schemas/ 里的说明检查这一项。"
 
 
+def _wrong_type(errors: list[ValidationError]) -> bool:
+    """True when a branch of anyOf/oneOf rejects the value's type (or it is not the one constant)."""
+    return any(not e.relative_path and e.validator in ("type", "const", "enum") for e in errors)
+
+
+def _unknown_keys(errors: list[ValidationError]) -> int:
+    """How many of the value's keys a branch does not know: fewer means a closer fit."""
+    return sum(len(set(e.instance) - set(_properties(e)))
+               for e in errors if e.validator == "additionalProperties" and not e.relative_path
+               and isinstance(e.instance, dict))
+
+
+_PRIORITY = {"additionalProperties": 5, "required": 4, "anyOf": 3, "oneOf": 3, "minProperties": 1,
+             "maxProperties": 1}
+
+
 def _leaf_errors(err: ValidationError) -> ValidationError:
-    """For oneOf/anyOf errors, descend to the most relevant inner error."""
-    while err.context:
-        inner = best_match(err.context)
-        if inner is None or inner is err:
-            break
-        err = inner
+    """For oneOf/anyOf errors, descend to the most relevant inner error.
+
+    The branch that fits the value's shape wins: one that takes its type and knows the
+    most of its keys (for ``next:`` written as a list, the list branch, not "should be a
+    string"; for a comparison with a misspelt operator, the comparison branch, not "all is
+    missing"). Within it, the deepest error, which names the key actually wrong.
+    """
+    while err.context and err.validator in ("anyOf", "oneOf"):
+        if all(e.validator == "required" and not e.relative_path for e in err.context):
+            return err  # "one of these keys is missing": _schema_message lists them
+        branches: dict[Any, list[ValidationError]] = {}
+        for inner in err.context:
+            branches.setdefault(inner.relative_schema_path[0], []).append(inner)
+        fitting = [b for b in branches.values() if not _wrong_type(b)]
+        if not fitting:
+            return err  # no branch takes this type: _schema_message lists what is allowed
+        chosen = max(fitting, key=lambda b: (-_unknown_keys(b), max(len(e.relative_path) for e in b), -len(b)))
+        err = max(chosen, key=lambda e: (len(e.relative_path), _PRIORITY.get(str(e.validator), 2)))
     return err
 
 
@@ -159,9 +279,25 @@ def schema_problems(doc: Document, name: str) -> list[Problem]:
                 path = path + (extra[0],)
         line, col = doc.positions.at(path, key=key_error)
         message, hint = _schema_message(err)
-        problems.append(Problem("schema", message, hint, doc.file, line, col, format_path(path)))
+        code = "schema"
+        odd = _odd_id(err)
+        if odd is not None:
+            code = "confusable-id"
+            col = _char_column(doc, path, col, odd[0])
+            message = message.replace("个字符。", f"个字符（第 {col} 列）。")
+        problems.append(Problem(code, message, hint, doc.file, line, col, format_path(path)))
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
+
+
+def _visible(text: str) -> str:
+    """The text as it looks: invisible characters dropped, full-width letters folded to ASCII."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if odd_character(ch) is None)
+
+
+def _char_column(doc: Document, path: JsonPath, col: int, index: int) -> int:
+    """Column of character ``index`` of the scalar at ``path`` (after an opening quote, if any)."""
+    return col + index + (1 if path in doc.positions.quoted else 0)
 
 
 # ---------------------------------------------------------------------------- building the model

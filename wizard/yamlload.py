@@ -48,6 +48,8 @@ class Positions:
 
     values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    quoted: set[JsonPath] = field(default_factory=set)
+    """Scalars written in quotes (their text starts one column after the node)."""
 
     def at(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at ``path``, or of its nearest known ancestor."""
@@ -176,6 +178,8 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if getattr(node, "style", None) in ("'", '"'):
+            self.positions.quoted.add(path)
         return self.scalar(node)
 
     @staticmethod

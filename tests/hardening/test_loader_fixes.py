@@ -176,3 +176,100 @@ def test_crlf_and_bom_keep_lines(tmp_path: Path) -> None:
     f.write_bytes(b"\xef\xbb\xbfid: x\r\ntitle: t\r\nupdated: 2026-02-30\r\n")
     doc, _, problems = read_document(f)
     assert doc is None and problems[0].code == "bad-date" and problems[0].line == 3
+
+
+# ------------------------------------------------------------------ schema messages inside anyOf/oneOf
+
+FLOW = """id: bad
+title: 测试流程
+summary: 只用于测试。
+version: "1.0"
+updated: 2026-11-23
+regions: [全国]
+questions:
+  - id: a
+    kind: yesno
+    text: 问题A？
+    next:
+      - if: {answer: a, is: yes}
+        goto: ok
+      - else: nope
+outcomes:
+  - id: ok
+    verdict: 可以
+    title: 可以
+    explanation: 说明。
+    steps: [{what: 去办}]
+    citations: [{doc: sample-law, article: 第一条}]
+  - id: nope
+    verdict: 不可以
+    title: 不可以
+    explanation: 说明。
+    steps: [{what: 去问}]
+    citations: [{doc: sample-law, article: 第一条}]
+"""
+
+
+def schema_problem(tmp_path: Path, old: str, new: str) -> tuple[str, int, int, str]:
+    f = tmp_path / "bad.yaml"
+    assert old in FLOW
+    f.write_text(FLOW.replace(old, new, 1), encoding="utf-8")
+    loaded = load_flow(f, Corpus())
+    assert loaded.flow is None and loaded.problems
+    p = loaded.problems[0]
+    return p.code, p.line, p.column, p.message + " " + p.hint
+
+
+@pytest.mark.parametrize(("old", "new", "line", "words"), [
+    ("goto: ok", "goto: 12", 13, "“goto” 应该是文字"),
+    ("goto: ok", "goto:", 13, "“goto” 是空的"),
+    ("- else: nope", "- else: [nope]", 14, "“else” 应该是文字"),
+    ("{answer: a, is: yes}", "{answer: [a], is: yes}", 12, "“answer” 应该是文字"),
+    ("{answer: a, is: yes}", "{answer: a, is: [yes]}", 12, "“is” 应该是文字 或 数字 或 true/false"),
+    ("{answer: a, is: yes}", "{any: [{all: [{not: {answer: a, iss: yes}}]}]}", 12, "不认识的键：iss"),
+    ("{answer: a, is: yes}", "{answer: a}", 12, "缺少这些键之一：is、is_not"),
+    ("{answer: a, is: yes}", "{is: yes}", 12, "缺少这些键之一：answer"),
+    ("{answer: a, is: yes}", "{answer: a, is: yes, ge: 1}", 12, "最多只能有 2 个键"),
+    ("{answer: a, is: yes}", "{all: {answer: a, is: yes}}", 12, "“all” 应该是列表"),
+    ("{answer: a, is: yes}", "{months_between: [today, 3], ge: 1}", 12, "第 2 项 应该是文字 或 today"),
+    ("{answer: a, is: yes}", "{sum: [a, 1e3], ge: 1}", 12, "1.0e"),
+], ids=["goto-number", "goto-null", "else-list", "answer-list", "is-list", "nested-typo", "no-operator",
+        "no-subject", "two-operators", "all-map", "months-number", "sci-notation"])
+def test_errors_inside_next_name_the_key_that_is_wrong(tmp_path: Path, old: str, new: str, line: int,
+                                                       words: str) -> None:
+    """An error inside a ``next`` branch is reported at the wrong key's line in words, not as "next should be text"."""
+    code, got_line, _, text = schema_problem(tmp_path, old, new)
+    assert code == "schema" and got_line == line
+    assert words in text and "[{'if'" not in text
+
+
+@pytest.mark.parametrize(("old", "new", "line", "col", "words"), [
+    ("goto: ok", "goto: ｏｋ", 13, 15, "全角字符 “ｏ”"),
+    ("goto: ok", "goto: ok\u200b", 13, 17, "U+200B"),
+    ("goto: ok", 'goto: "ok\u200b"', 13, 18, "U+200B"),
+    ("- id: a\n", "- id: a\u200d\n", 8, 10, "U+200D"),
+    ("{answer: a, is: yes}", "{answer: ａ, is: yes}", 12, 22, "全角字符 “ａ”"),
+    ("- else: nope", "- else: nope\u00a0", 14, 19, "不换行空格"),
+    ("  - id: ok\n", "  - id: \ufeffok\n", 16, 9, "U+FEFF"),
+    ("  - id: ok\n", "  - id: оk\n", 16, 9, "CYRILLIC"),
+], ids=["fullwidth-goto", "zero-width-goto", "zero-width-quoted", "zwj-id", "fullwidth-answer", "nbsp-else",
+        "bom-in-id", "cyrillic-o"])
+def test_invisible_and_fullwidth_characters_in_ids_are_named(tmp_path: Path, old: str, new: str, line: int,
+                                                              col: int, words: str) -> None:
+    """An id with an invisible, full-width or look-alike character gives confusable-id naming it at its column."""
+    code, got_line, got_col, text = schema_problem(tmp_path, old, new)
+    assert (code, got_line, got_col) == ("confusable-id", line, col)
+    assert words in text and f"第 {col} 列" in text
+
+
+def test_long_values_are_cut_in_messages(tmp_path: Path) -> None:
+    """A pasted blob in the wrong place is quoted in at most about 80 characters."""
+    code, _, _, text = schema_problem(tmp_path, "    text: 问题A？", "    text: [" + ", ".join(["很长"] * 2000) + "]")
+    assert code == "schema" and len(text) < 300 and "…" in text
+
+
+def test_minimum_is_explained_in_chinese(tmp_path: Path) -> None:
+    """A paragraph number below 1 is explained in words, not jsonschema's English."""
+    old = "citations: [{doc: sample-law, article: 第一条}]"
+    code, line, _, text = schema_problem(tmp_path, old, "citations: [{doc: sample-law, article: 第一条, paragraph: 0}]")
+    assert code == "schema" and line == 21 and "不能小于 1" in text
