@@ -179,3 +179,16 @@ class _Port:
 
     def __init__(self, port: int) -> None:
         self.port = port
+
+
+async def test_client_eof_ends_session(start_kiosk, connect, kiosk_logs) -> None:
+    """When the client closes its input the session ends and the app is reaped."""
+    server = await start_kiosk()
+    term = await connect(server)
+    await term.wait_for("KEYS 0")
+    pid = app_pid(term)
+    assert term.process is not None
+    term.process.stdin.write_eof()
+    await term.wait_closed()
+    await wait_until(lambda: not process_alive_or_zombie(pid), what="app to be reaped")
+    assert "reason=client-eof" in kiosk_logs.text

@@ -107,3 +107,22 @@ async def test_connection_without_session_is_dropped(start_kiosk) -> None:
     conn = await ssh_connect(server.port)
     await asyncio.wait_for(conn.wait_closed(), 10)
     await wait_until(lambda: server.connection_count == 0, what="slot to be freed")
+
+
+async def test_connection_flood_is_capped(start_kiosk, kiosk_logs) -> None:
+    """Beyond 2 x max-sessions + 10 open connections, new ones are dropped at once."""
+    server = await start_kiosk(max_sessions=1)
+    cap = server.config.connection_cap
+    held = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(cap)]
+    try:
+        for reader, _ in held:
+            assert (await asyncio.wait_for(reader.readline(), 10)).startswith(b"SSH-2.0-")
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        held.append((reader, writer))
+        # Held connections stay open until the login timeout; this one is closed at once.
+        await asyncio.wait_for(reader.read(), 10)
+        assert reader.at_eof()
+        assert "reason=hard-cap" in kiosk_logs.text
+    finally:
+        for _, writer in held:
+            writer.close()
