@@ -152,7 +152,7 @@ class PtyProcess:
         return await self._process.wait()
 
     def kill_now(self) -> None:
-        """SIGKILL the child's group without waiting (used when the server itself goes)."""
+        """SIGKILL the child's group without waiting; a no-op once it has been reaped."""
         if self._process.returncode is None:
             self._signal_group(signal.SIGKILL)
 

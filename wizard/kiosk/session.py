@@ -87,7 +87,7 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
 
     # -- asyncssh callbacks -------------------------------------------------------------
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         """Remember the channel the session runs on."""
         self._chan = chan
         self._chan_open = True
@@ -252,6 +252,7 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
             self._cancel_timers()
             for task in (pump, exited, stopped):
                 task.cancel()
+            child.kill_now()  # only if cancelled or failed above: never leave the app running
             child.close()
         assert reason is not None
         self._end_channel(reason, returncode)
@@ -265,7 +266,12 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
                 except OSError:
                     self._chan_open = False  # the channel is closing; keep draining the PTY
                     continue
-                await self._writable.wait()  # the drain: a stalled client stalls the app
+                await self._drain()
+
+    async def _drain(self) -> None:
+        # Like StreamWriter.drain(): while the client does not read, the pump stops
+        # reading the PTY, so the app blocks instead of the server buffering without bound.
+        await self._writable.wait()
 
     def _end_channel(self, reason: str, returncode: int) -> None:
         message = SERVER_ENDED.get(reason)

@@ -136,7 +136,7 @@ class InputFilter:
         if 0x40 <= byte <= 0x7E:  # final byte: the sequence is complete
             out += _rewrite_csi(bytes(self._held), byte)
             self._state = "ground"
-        elif not _could_be_resize(self._held + bytes([byte])):
+        elif not _could_be_resize(bytes(self._held) + bytes([byte])):
             out += b"[" + self._held + bytes([byte])
             self._state = "passthrough"
         elif len(self._held) >= self._MAX_HELD:
