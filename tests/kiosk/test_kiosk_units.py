@@ -20,6 +20,7 @@ from wizard.kiosk.options import APP_TARGET_ENV, PASSWORD_ENV, OptionsError, par
 from wizard.kiosk.terminal import InputFilter, clamp_size, colorterm_for, safe_term
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.timeout(60)
 
 
 class TestTerminal:

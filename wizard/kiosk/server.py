@@ -2,7 +2,12 @@
 
 It never imports Textual: each session's app runs in its own process (see
 `wizard.kiosk.child`), so a crash takes down one session, not all of them.
-Outcome events from the app are described in `wizard.kiosk.events`.
+
+Each app process gets the write end of a pipe, its number in `WIZARD_KIOSK_EVENTS_FD`.
+The app may write UTF-8 lines `OUTCOME <flow-id> <outcome-id>\n` (the wrapper writes
+`CRASH <exception-type> <file:line>\n`); the server logs them with the connection's
+label. Ids match `[A-Za-z0-9_.:/-]{1,80}`; other or longer (>512 bytes) lines are
+ignored. Full protocol: `wizard.kiosk.events`.
 """
 
 from __future__ import annotations
