@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import AnswerError
-from .model import UNSURE, Answer, Kind, Question, resolve_date
+from .model import UNSURE, Answer, Kind, Question, resolve_date_clamped
 
 MAX_INPUT = 200
 """Longest typed answer we look at; a paste beyond this is refused, not parsed."""
@@ -18,6 +18,9 @@ MAX_INPUT = 200
 _UNSURE_WORDS = {"unsure", "不确定", "不知道", "不清楚", "?", "？"}
 _YES = {"yes", "y", "true", "是", "对", "有", "1"}
 _NO = {"no", "n", "false", "否", "不是", "没有", "无", "2"}
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
+"""12,000 and 1,234,567.5 (commas only where thousands separators go: 1,2 is not 12)."""
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -37,7 +40,7 @@ def _clean(text: str) -> str:
 
 
 def _date_bounds(q: Question, today: dt.date) -> tuple[dt.date, dt.date]:
-    return resolve_date(q.earliest, today), resolve_date(q.latest, today)
+    return resolve_date_clamped(q.earliest, today), resolve_date_clamped(q.latest, today)
 
 
 def _fmt_date(d: dt.date) -> str:
@@ -51,15 +54,17 @@ def _fmt_num(x: float | None) -> str:
 
 
 def check_number(q: Question, value: float) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise AnswerError("请输入一个数字。")
+    if isinstance(value, float) and not math.isfinite(value):  # ints are always finite (10**400 included)
+        raise AnswerError("请输入一个数字。" if math.isnan(value) else "这个数字太大了，请检查。")
     if q.integer and value != int(value):
         raise AnswerError(f"请输入整数（不要小数）{('，单位：' + q.unit) if q.unit else ''}。")
     lo, hi = q.min, q.max
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         unit = q.unit
         raise AnswerError(f"请输入 {_fmt_num(lo)} 到 {_fmt_num(hi)} 之间的数字{('（' + unit + '）') if unit else ''}。")
-    return int(value) if q.integer else float(value)
+    return int(value) if q.integer else float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def check_date(q: Question, value: dt.date, today: dt.date) -> dt.date:
@@ -75,9 +80,13 @@ def parse_date_text(text: str) -> dt.date:
         m = pattern.match(text)
         if m:
             y, mo, d = (int(g) for g in m.groups())
+            if not 1 <= mo <= 12:
+                raise AnswerError(f"没有{mo}月，月份应在 1 到 12 之间。")
             try:
                 return dt.date(y, mo, d)
             except ValueError:
+                if y < 1:
+                    raise AnswerError("年份不对，请检查日期。") from None
                 raise AnswerError(f"{y}年{mo}月没有{d}日，请检查日期。") from None
     raise AnswerError("日期格式不对，请按 年-月-日 输入，例如 2025-03-01。")
 
@@ -147,11 +156,10 @@ def parse_text(q: Question, raw: str, today: dt.date) -> Answer:
             return ()
         return validate(q, tuple(_pick(q, p) for p in parts), today)
     if q.kind is Kind.NUMBER:
-        try:
-            number = float(text.replace(",", ""))
-        except ValueError:
-            raise AnswerError(f"请输入数字{('（单位：' + q.unit + '）') if q.unit else ''}，例如 12。") from None
-        return check_number(q, number)
+        plain = text.replace(",", "") if _THOUSANDS.match(text) else text
+        if not _NUMBER.match(plain):  # not float()'s wider syntax: no inf, nan, 1_000 or non-ASCII digits
+            raise AnswerError(f"请输入数字{('（单位：' + q.unit + '）') if q.unit else ''}，例如 12。")
+        return check_number(q, float(plain))
     return check_date(q, parse_date_text(text), today)
 
 

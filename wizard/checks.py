@@ -6,9 +6,12 @@ chooses to show every problem or stop at the first.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
+import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,7 +22,7 @@ from .citations import diagnose, quote_holds
 from .conditions import Comparison
 from .errors import Problem, Severity
 from .model import UNSURE, Corpus, Flow, Kind, LawDocument, Question, Status, resolve_date
-from .yamlload import Document, JsonPath, format_path
+from .yamlload import Document, JsonPath, format_path, odd_character
 
 _DATE_LITERAL = re.compile(r"^(\d{4}-\d{2}-\d{2}|today([+-]\d{1,4}[dmy])?)$")
 
@@ -42,6 +45,11 @@ class Context:
         return list(self.flow.questions) + list(self.flow.outcomes)
 
     def suggest(self, wrong: str, choices: list[str]) -> str:
+        odd = odd_character(wrong)
+        if odd is not None:
+            visible = "".join(ch for ch in unicodedata.normalize("NFKC", wrong) if odd_character(ch) is None)
+            note = f"“{wrong}” 的第 {odd[0] + 1} 个字符是{odd[1]}。"
+            return note + (f"是不是想写 “{visible}”？" if visible in choices else "")
         close = difflib.get_close_matches(wrong, choices, n=1)
         return f"是不是想写 “{close[0]}”？" if close else ""
 
@@ -270,7 +278,9 @@ def condition_types(ctx: Context) -> Iterator[Problem]:
 
 
 def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """A real number to compare with: not a bool, and not NaN (``.nan`` never compares true)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) \
+        and not (isinstance(v, float) and math.isnan(v))
 
 
 def _check_comparison(ctx: Context, c: Comparison) -> Iterator[Problem]:
@@ -363,12 +373,26 @@ def _expect_numbers(ctx: Context, c: Comparison, values: tuple[object, ...]) -> 
             return
 
 
-_TODAY = __import__("datetime").date(2000, 1, 1)
+_TODAY = dt.date(2000, 1, 1)
+
+
+@flow_check
+def updated_date(ctx: Context) -> Iterator[Problem]:
+    try:
+        dt.date.fromisoformat(ctx.flow.updated)
+    except ValueError:
+        yield ctx.problem("bad-date", ("updated",), f"更新日期 {ctx.flow.updated} 不存在。",
+                          "写成真实存在的日期 YYYY-MM-DD，例如 2026-02-28。")
 
 
 @flow_check
 def question_settings(ctx: Context) -> Iterator[Problem]:
     for q in ctx.flow.questions.values():
+        for bound in ("min", "max"):
+            value = getattr(q, bound)
+            if q.kind is Kind.NUMBER and isinstance(value, float) and math.isnan(value):
+                yield ctx.problem("bad-range", q.path + (bound,), f"问题 “{q.id}” 的 {bound} 是 .nan（不是一个数）。",
+                                  "写一个真正的数字；不设上限可以写一个很大的数，例如 1000000。")
         if q.kind is Kind.NUMBER and q.min is not None and q.max is not None and q.min > q.max:
             yield ctx.problem("bad-range", q.path + ("min",), f"问题 “{q.id}” 的 min 比 max 大。", "交换 min 和 max。")
         if q.kind is Kind.DATE:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from .model import UNSURE, Answer, Flow, Kind, Question, months_between, resolve_date
+from .model import UNSURE, Answer, Flow, Kind, Question, months_between, resolve_date_clamped
 from .yamlload import JsonPath
 
 SUBJECTS = ("answer", "months_between", "days_between", "sum", "difference", "product", "count")
@@ -126,9 +127,20 @@ def _subject_value(c: Comparison, answers: Mapping[str, Answer], today: dt.date)
         return months_between(vals[0], vals[1])
     if c.subject == "days_between":
         return (vals[1] - vals[0]).days
-    if c.subject == "sum":
+    try:
+        return _arithmetic(c.subject, vals)
+    except OverflowError:
+        # A huge integer met a float (e.g. 10**400 × 1.5): redo it exactly; Fractions compare with both.
+        try:
+            return _arithmetic(c.subject, [Fraction(v) for v in vals])
+        except (OverflowError, ValueError):  # an infinite constant has no exact value
+            return UNSURE
+
+
+def _arithmetic(subject: str, vals: list[Any]) -> Any:
+    if subject == "sum":
         return sum(vals)
-    if c.subject == "difference":
+    if subject == "difference":
         return vals[0] - vals[1]
     result = 1
     for v in vals:
@@ -138,7 +150,7 @@ def _subject_value(c: Comparison, answers: Mapping[str, Answer], today: dt.date)
 
 def _literal(value: Any, today: dt.date, like: Any) -> Any:
     if isinstance(like, dt.date) and isinstance(value, str):
-        return resolve_date(value, today)
+        return resolve_date_clamped(value, today)
     return value
 
 

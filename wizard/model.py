@@ -99,6 +99,18 @@ def resolve_date(literal: str, today: dt.date) -> dt.date:
     return add_months(today, n * (12 if unit == "y" else 1))
 
 
+def resolve_date_clamped(literal: str, today: dt.date) -> dt.date:
+    """Like :func:`resolve_date`, but a relative date past the calendar's ends (years 1–9999)
+    is clamped to that end instead of raising: ``today-100y`` on 0001-01-02 is 0001-01-01."""
+    try:
+        return resolve_date(literal, today)
+    except (ValueError, OverflowError):
+        m = _RELATIVE.match(literal)
+        if not m or not m.group(1):
+            raise
+        return dt.date.max if m.group(1) == "+" else dt.date.min
+
+
 @dataclass(frozen=True)
 class Option:
     """One offered answer of a choice or multi question."""

@@ -75,7 +75,12 @@ def replay_file(path: Path, library: Library) -> ReplayResult:
     except WizardError as exc:
         result.problems.append(problem("unknown-flow", ("flow",), exc.message, exc.hint))
         return result
-    today = dt.date.fromisoformat(data["today"]) if data.get("today") else None
+    try:
+        today = dt.date.fromisoformat(data["today"]) if data.get("today") else None
+    except ValueError:
+        result.problems.append(problem("bad-date", ("today",), f"日期 {data['today']} 不存在。",
+                                       "写成真实存在的日期，例如 2026-02-28。"))
+        return result
     answers: dict[str, Any] = data["answers"]
     for qid in answers:
         if qid not in flow.questions:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterator
 
 import pytest
-
-NO_CACHE_ENV = {**os.environ, "WIZARD_NO_CACHE": "1"}
-"""Environment for CLI subprocesses: no cache, so each run reads the files it is given."""
 
 
 @pytest.fixture(autouse=True)
