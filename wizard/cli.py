@@ -215,7 +215,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PASSTHROUGH = {"serve": cmd_serve, "verify": cmd_verify}
+"""Commands that parse their own options (argparse.REMAINDER would drop leading ``--x``)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASSTHROUGH:
+        try:
+            return PASSTHROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
+        except WizardError as exc:
+            print(exc.format(), file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            return 130
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -76,3 +76,11 @@ def test_check_json_format() -> None:
     out = run("check", str(DATA / "invalid" / "cycle.yaml"), "--format", "json")
     data = json.loads(out.stdout)
     assert out.returncode == 1 and data["errors"] >= 1 and data["problems"][0]["code"] == "cycle"
+
+
+def test_serve_and_verify_receive_their_options() -> None:
+    """Options of the pass-through commands reach them (serve --help, verify --help)."""
+    serve = run("serve", "--help")
+    assert serve.returncode == 0 and "--port" in serve.stdout and "--idle-timeout" in serve.stdout
+    verify = run("verify", "--help")
+    assert verify.returncode == 0 and "RECEIPT" in verify.stdout.upper()
