@@ -1,0 +1,253 @@
+"""Kiosk benchmarks: SSH connect → first screen, memory per session, and 50 concurrent sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pty
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+import pyte
+
+from wizard import engine
+from wizard.kiosk.config import KioskConfig
+from wizard.kiosk.server import KioskServer
+from wizard.loader import load_library
+from wizard.model import Kind
+from wizard.tui.text import APP_TITLE
+
+ROOT = Path(__file__).resolve().parent.parent
+READY = APP_TITLE[:4]
+"""Text that shows the Home screen is drawn."""
+
+
+def _screen_text(screen: pyte.Screen) -> str:
+    return "\n".join("".join(screen.buffer[y][x].data for x in range(screen.columns))
+                     for y in range(screen.lines))
+
+
+def _local_first_screen(code: str | None = None) -> float:
+    """Seconds from spawning the app in a local PTY until Home is on the screen."""
+    argv = [sys.executable, "-m", "wizard"] if code is None else [sys.executable, "-c", code]
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+                            start_new_session=True)
+    os.close(slave)
+    try:
+        while True:
+            data = os.read(master, 65536)
+            stream.feed(data)
+            if READY in _screen_text(screen):
+                return time.perf_counter() - start
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+
+
+async def _ssh_first_screen(port: int) -> float:
+    start = time.perf_counter()
+    async with asyncssh.connect("127.0.0.1", port, known_hosts=None, client_keys=None, agent_path=None,
+                                username="visitor", config=None) as conn:
+        process = await conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None)
+        screen = pyte.Screen(80, 24)
+        stream = pyte.ByteStream(screen)
+        while True:
+            stream.feed(await process.stdout.read(65536))
+            if READY in _screen_text(screen):
+                elapsed = time.perf_counter() - start
+                process.close()
+                return elapsed
+
+
+def _uss(pid: int) -> int:
+    """Unique set size: memory only this process holds."""
+    total = 0
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith(("Private_Clean:", "Private_Dirty:")):
+            total += int(line.split()[1]) * 1024
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+class Session:
+    """One scripted SSH visitor: answers a flow by keys and times each key to the next screen."""
+
+    def __init__(self, port: int, answers: list[tuple[str, str]], expect: str) -> None:
+        self.port, self.answers, self.expect = port, answers, expect
+        self.screen = pyte.Screen(80, 24)
+        self.stream = pyte.ByteStream(self.screen)
+        self.latencies: list[float] = []
+        self.ok = False
+
+    async def run(self, ready: asyncio.Event, go: asyncio.Event) -> None:
+        async with asyncssh.connect("127.0.0.1", self.port, known_hosts=None, client_keys=None,
+                                    agent_path=None, username="visitor", config=None) as conn:
+            proc = await conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None)
+            reader = asyncio.create_task(self._read(proc))
+            await self._wait(self.answers[0][1] if self.answers else self.expect, 120)
+            ready.set()
+            await go.wait()
+            for i, (key, _) in enumerate(self.answers):
+                want = self.answers[i + 1][1] if i + 1 < len(self.answers) else self.expect
+                t = time.perf_counter()
+                proc.stdin.write(key.encode())
+                await self._wait(want, 30)
+                self.latencies.append(time.perf_counter() - t)
+            self.ok = True
+            proc.close()
+            reader.cancel()
+
+    async def _read(self, proc: Any) -> None:
+        while data := await proc.stdout.read(65536):
+            self.stream.feed(data)
+
+    async def _wait(self, text: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while text[:12] not in _screen_text(self.screen).replace(" ", ""):
+            if time.monotonic() > deadline:
+                raise TimeoutError(text)
+            await asyncio.sleep(0.005)
+
+
+def _script(flow_id: str) -> tuple[list[tuple[str, str]], str]:
+    """Keys and expected screen texts for one path of a flow made of choice questions."""
+    library = load_library()
+    flow = library.get(flow_id)
+    state = engine.start(flow)
+    steps: list[tuple[str, str]] = []
+    while not state.done:
+        q = state.question
+        assert q is not None and q.kind in (Kind.CHOICE, Kind.YESNO)
+        steps.append(("1", q.text.replace(" ", "")))
+        state = engine.answer(state, q.choices()[0][0])
+    assert state.outcome is not None
+    return steps, state.outcome.title.replace(" ", "")
+
+
+async def _concurrent(port: int, n: int, flow_id: str) -> tuple[list[Session], float]:
+    steps, expect = _script(flow_id)
+    sessions = [Session(port, steps, expect) for _ in range(n)]
+    readies = [asyncio.Event() for _ in sessions]
+    go = asyncio.Event()
+    t = time.perf_counter()
+    tasks = [asyncio.create_task(s.run(r, go)) for s, r in zip(sessions, readies)]
+    await asyncio.gather(*(r.wait() for r in readies))
+    all_up = time.perf_counter() - t
+    go.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return sessions, all_up
+
+
+def bench_kiosk(report: Callable[..., None], quick: bool) -> None:
+    print("5. kiosk over SSH on loopback")
+    runs = 3 if quick else 7
+    local = [_local_first_screen() for _ in range(runs)]
+    with tempfile.TemporaryDirectory() as tmp:
+        flow_id = "reimbursement-account"
+        config = KioskConfig(host="127.0.0.1", port=0, host_key=Path(tmp) / "key", max_sessions=60, per_ip=0,
+                             login_timeout=120)
+
+        async def main() -> tuple[list[float], list[int], list[Session], float]:
+            server = KioskServer(config)
+            await server.start()
+            try:
+                ssh = [await _ssh_first_screen(server.port) for _ in range(runs)]
+                # Memory: hold 5 idle sessions at Home and read their processes' USS.
+                held = []
+                for _ in range(5):
+                    conn = await asyncssh.connect("127.0.0.1", server.port, known_hosts=None, client_keys=None,
+                                                  agent_path=None, username="visitor", config=None)
+                    proc = await conn.create_process(term_type="xterm-256color", term_size=(80, 24),
+                                                     encoding=None)
+                    held.append((conn, proc))
+                await asyncio.sleep(4)
+                uss = [_uss(pid) for pid in _children(os.getpid()) if "wizard" in
+                       Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+                for conn, proc in held:
+                    proc.close()
+                    conn.close()
+                await asyncio.sleep(1)
+                server_cfg = KioskConfig(**{**config.__dict__, "flow": flow_id})
+                server2 = KioskServer(server_cfg)
+                await server2.start()
+                try:
+                    sessions, all_up = await _concurrent(server2.port, 10 if quick else 50, flow_id)
+                finally:
+                    await server2.close()
+                return ssh, uss, sessions, all_up
+            finally:
+                await server.close()
+
+        ssh, uss, sessions, all_up = asyncio.run(main())
+    report("kiosk", "SSH connect → first screen", statistics.median(ssh) * 1000, statistics.median(local) * 1000,
+           "ms", "≤ 1.3× local", statistics.median(ssh) / statistics.median(local) <= 1.3)
+    floor_uss = _bare_uss()
+    if uss:
+        report("kiosk", "USS per session (app at Home)", statistics.median(uss) / 2**20, floor_uss / 2**20, "MiB",
+               "≤ 1.1× bare Textual", statistics.median(uss) / floor_uss <= 1.1)
+    latencies = [x for s in sessions for x in s.latencies]
+    ok = sum(s.ok for s in sessions)
+    print(f"  {len(sessions)} concurrent sessions: {ok} reached the expected outcome; all at their first "
+          f"question after {all_up:.1f} s")
+    if len(latencies) >= 2:
+        p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
+        report("kiosk", f"p95 key → screen, {len(sessions)} sessions", p95, statistics.median(latencies) * 1000,
+               "ms", "≤ 250 ms (floor: median)", p95 <= 250 and ok == len(sessions))
+
+
+BARE = """
+from textual.app import App
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+class Bare(App):
+    def compose(self):
+        yield Static("医保问答 · 看看政策怎么说")
+        yield Input()
+        yield OptionList(*[Option(f"第 {i} 个问题\\n   简介") for i in range(9)])
+        yield Footer()
+Bare().run()
+"""
+
+
+def _bare_uss() -> int:
+    """USS of a bare Textual app with the same widgets, idle in a PTY."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", BARE], stdin=slave, stdout=slave, stderr=slave,
+                            env={**os.environ, "TERM": "xterm-256color"}, start_new_session=True)
+    os.close(slave)
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+    try:
+        while READY not in _screen_text(screen):
+            stream.feed(os.read(master, 65536))
+        time.sleep(4)
+        return _uss(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
