@@ -161,6 +161,11 @@ def _schema_message(err: ValidationError) -> tuple[str, str]:
         word = {"minimum": "不能小于", "exclusiveMinimum": "必须大于", "maximum": "不能大于",
                 "exclusiveMaximum": "必须小于"}[str(v)]
         return f"{field_name} {word} {err.validator_value}，这里写的是 {_short(err.instance)}。", "改成允许范围内的数。"
+    if v == "minItems" and isinstance(err.instance, list) and err.instance:
+        return f"{field_name} 至少要有 {err.validator_value} 项，这里只有 {len(err.instance)} 项。", "补上缺的项。"
+    if v == "maxItems" and isinstance(err.instance, list):
+        return (f"{field_name} 最多只能有 {err.validator_value} 项，这里有 {len(err.instance)} 项。",
+                "删掉多余的项；几个条件请用 all / any 组合。")
     if v in ("minItems", "minLength", "minProperties"):
         return f"{field_name} 不能为空（或项数太少）。", "补上内容，或删掉这一项。"
     if v == "maxProperties" and isinstance(err.instance, dict):

@@ -233,8 +233,11 @@ def schema_problem(tmp_path: Path, old: str, new: str) -> tuple[str, int, int, s
     ("{answer: a, is: yes}", "{all: {answer: a, is: yes}}", 12, "“all” 应该是列表"),
     ("{answer: a, is: yes}", "{months_between: [today, 3], ge: 1}", 12, "第 2 项 应该是文字 或 today"),
     ("{answer: a, is: yes}", "{sum: [a, 1e3], ge: 1}", 12, "1.0e"),
+    ("{answer: a, is: yes}", "{difference: [a, a, a], ge: 1}", 12, "最多只能有 2 项，这里有 3 项"),
+    ("{answer: a, is: yes}", "{answer: a, between: [1]}", 12, "至少要有 2 项，这里只有 1 项"),
 ], ids=["goto-number", "goto-null", "else-list", "answer-list", "is-list", "nested-typo", "no-operator",
-        "no-subject", "two-operators", "all-map", "months-number", "sci-notation"])
+        "no-subject", "two-operators", "all-map", "months-number", "sci-notation", "difference-three",
+        "between-one"])
 def test_errors_inside_next_name_the_key_that_is_wrong(tmp_path: Path, old: str, new: str, line: int,
                                                        words: str) -> None:
     """An error inside a ``next`` branch is reported at the wrong key's line in words, not as "next should be text"."""
