@@ -120,11 +120,11 @@ def bench_load(counts: list[int]) -> None:
             folder = make_corpus(Path(tmp), n)
             files = sorted(folder.glob("*.yaml"))
             runs = 3 if n <= 100 else 1
-            parse = median_time(lambda: [yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader) for f in files], runs)
+            parse = median_time(lambda files=files: [yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader) for f in files], runs)
             os.environ["WIZARD_NO_CACHE"] = "1"
             cache.cache_dir.cache_clear()
             load_library([folder])  # compile validators once, as a running process would have
-            cold = median_time(lambda: load_library([folder]), runs)
+            cold = median_time(lambda folder=folder: load_library([folder]), runs)
             tracemalloc.start()
             load_library([folder])
             mem = tracemalloc.get_traced_memory()[1]
@@ -137,10 +137,10 @@ def bench_load(counts: list[int]) -> None:
             os.environ["WIZARD_CACHE_DIR"] = str(Path(tmp) / f"cache-{n}")
             cache.cache_dir.cache_clear()
             load_library([folder])  # fill the cache
-            warm = median_time(lambda: load_library([folder]), max(runs, 3))
+            warm = median_time(lambda folder=folder: load_library([folder]), max(runs, 3))
             texts = [json.dumps(yaml.load(f.read_bytes(), Loader=yaml.CSafeLoader), ensure_ascii=False, default=str)
                      for f in files]
-            js = median_time(lambda: [json.loads(t) for t in texts], max(runs, 3))
+            js = median_time(lambda texts=texts: [json.loads(t) for t in texts], max(runs, 3))
             report("load", f"{n:>5} flows: load + check (no cache)", cold * 1000, parse * 1000, "ms", "≤ 1.3×",
                    cold / parse <= 1.3)
             report("load", f"{n:>5} flows: peak memory", mem / 2**20, mem_floor / 2**20, "MiB", "(informative)", None)

@@ -23,7 +23,6 @@ from typing import Any
 from . import __version__
 
 
-
 def _code_fingerprint() -> str:
     """A hash of the core's own source, so a changed check never meets a stale entry."""
     h = hashlib.sha256(f"{__version__}-py{sys.version_info.major}{sys.version_info.minor}".encode())
@@ -83,7 +82,7 @@ def code(key: str, build: Callable[[], str]) -> CodeType:
     entry = folder / f"code-{key}.marshal" if folder else None
     if entry is not None:
         try:
-            loaded = marshal.loads(entry.read_bytes())
+            loaded = marshal.loads(entry.read_bytes())  # noqa: S302 - our own private cache folder
             if isinstance(loaded, CodeType):
                 return loaded
         except (OSError, ValueError, EOFError, TypeError):
@@ -100,7 +99,7 @@ def get(key: str) -> Any | None:
     if folder is None:
         return None
     try:
-        return pickle.loads((folder / f"obj-{key}.pickle").read_bytes())
+        return pickle.loads((folder / f"obj-{key}.pickle").read_bytes())  # noqa: S301 - private cache folder
     except Exception:  # noqa: BLE001 - any unreadable entry is simply a miss
         return None
 

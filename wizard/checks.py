@@ -181,7 +181,7 @@ def dead_ends(ctx: Context) -> Iterator[Problem]:
 @flow_check
 def rules_order(ctx: Context) -> Iterator[Problem]:
     for q in ctx.flow.questions.values():
-        for i, rule in enumerate(q.rules[:-1]):
+        for rule in q.rules[:-1]:
             if rule.is_else and len(q.rules) > 1:
                 yield ctx.problem("else-not-last", rule.path,
                                   "else 后面还有分支，这些分支永远不会用到。",

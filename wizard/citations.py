@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .model import Article, Citation, Corpus, LawDocument
+from .yamlload import odd_character
 
 CONTEXT = 12
 """Characters of context shown on each side of a difference."""
@@ -25,12 +26,15 @@ class Mismatch:
     """True when the two differ only in full-width/half-width forms (e.g. ， vs ,)."""
     elsewhere: str = ""
     """Another article of the same document where the quote is verbatim, if any."""
+    invisible: str = ""
+    """When the first differing character of the quote cannot be seen, what it is (e.g. U+200B)."""
 
     def explain(self) -> str:
         if self.elsewhere:
             return f"这段引文在 {self.elsewhere} 里能找到，而不是所引的条文。"
         kind = "全角/半角标点不同" if self.width_only else "文字不同"
-        return (f"从引文第 {self.offset + 1} 个字起{kind}：引文是 “{self.quote_part}”，"
+        seen = f"（引文第 {self.offset + 1} 个字是{self.invisible}，原文里没有）" if self.invisible else ""
+        return (f"从引文第 {self.offset + 1} 个字起{kind}{seen}：引文是 “{self.quote_part}”，"
                 f"原文是 “{self.text_part}”。最接近的原文：“{self.closest}”")
 
 
@@ -53,6 +57,15 @@ def scope_text(citation: Citation, article: Article) -> str:
     return article.text
 
 
+_CJK_PUNCTUATION = str.maketrans({"。": ".", "、": ",", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"',
+                                  "”": '"', "‘": "'", "’": "'", "—": "-", "〔": "[", "〕": "]", "【": "[", "】": "]"})
+
+
+def _fold(text: str) -> str:
+    """Full-width and half-width forms made equal, including CJK punctuation NFKC leaves alone (。 and .)."""
+    return unicodedata.normalize("NFKC", text).translate(_CJK_PUNCTUATION)
+
+
 def closest(quote: str, text: str) -> Mismatch:
     """The passage of ``text`` most like ``quote`` and where the two first differ."""
     matcher = SequenceMatcher(None, quote, text, autojunk=False)
@@ -60,20 +73,25 @@ def closest(quote: str, text: str) -> Mismatch:
     start = max(0, block.b - block.a)
     window = text[start:start + len(quote) + 4]
     # Refine: the best alignment among a few nearby starts.
-    best = max(
-        (text[s:s + len(quote)] for s in range(max(0, start - 4), min(len(text), start + 5))),
-        key=lambda w: SequenceMatcher(None, quote, w, autojunk=False).ratio(),
-        default=window,
+    # On a tie the start nearest the longest common block wins: shifting by one character can
+    # score the same and would put the "first difference" at the very first character.
+    best_start = max(
+        range(max(0, start - 4), min(len(text), start + 5)),
+        key=lambda s: (SequenceMatcher(None, quote, text[s:s + len(quote)], autojunk=False).ratio(), -abs(s - start)),
+        default=start,
     )
+    best = text[best_start:best_start + len(quote)] or window
     offset = next((i for i, (a, b) in enumerate(zip(quote, best)) if a != b), min(len(quote), len(best)))
     lo = max(0, offset - CONTEXT)
-    width_only = unicodedata.normalize("NFKC", quote) == unicodedata.normalize("NFKC", best)
+    width_only = _fold(quote) == _fold(best)
+    odd = odd_character(quote[offset]) if offset < len(quote) else None
     return Mismatch(
         closest=best,
         quote_part=quote[lo:offset + CONTEXT],
         text_part=best[lo:offset + CONTEXT],
         offset=offset,
         width_only=width_only,
+        invisible=odd[1] if odd and odd[1].startswith("看不见") else "",
     )
 
 

@@ -165,7 +165,7 @@ def buckets(flow: Flow, q: Question, vals: dict[str, Answer], today: dt.date) ->
         signature += tuple(cnd.evaluate(c, trial, today) for c in about)
         groups.setdefault(signature, []).append(value)
     out = []
-    for signature, values in groups.items():
+    for values in groups.values():
         out.append(Bucket(values[0], _bucket_label(flow, q, values, about, {**vals, q.id: values[0]}, today)))
     return out
 

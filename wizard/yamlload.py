@@ -281,8 +281,20 @@ def _friendly_yaml_error(exc: yaml.YAMLError, text: str) -> YamlProblem:
         return YamlProblem("yaml-syntax", "这一行多了一个冒号，或者缩进不对。",
                            "文字里含有“: ”时请用引号把整段文字括起来；否则检查缩进。", line, col)
     if "could not find expected ':'" in problem:
+        if "simple key" in context and opened is not None:
+            # The line that lacks its colon is where the key began, not the line after it.
+            return YamlProblem("yaml-syntax", "这一行缺少“: ”：YAML 读到了一个键，却没有找到它后面的冒号。",
+                               "写成“键: 值”（冒号后面有空格）；如果这是上一行文字的续行，请把它缩进到上一行的值下面。",
+                               opened.line + 1, opened.column + 1)
         return YamlProblem("yaml-syntax", "缩进或结构不对：YAML 在这里没有找到期望的内容。",
                            "检查这一行和上一行的缩进是否对齐，列表项是否以“- ”开头。", line, col)
+    if "expected <document start>" in problem:
+        lines = text.splitlines()
+        end = next((i for i in range(min(line - 1, len(lines)), 0, -1)
+                    if lines[i - 1].startswith(("...", "%"))), None)
+        return YamlProblem("yaml-syntax", "文件在这一行提前结束了（“...” 表示文档结束，“%” 开头的是指令），后面的内容读不到。",
+                           "删掉这一行；流程文件里不需要 ... 或 % 开头的行。",
+                           end or line, 1 if end else col)
     if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
         if opened is not None:  # point at the bracket that was never closed
             line, col = opened.line + 1, opened.column + 1
