@@ -128,7 +128,7 @@ def candidates(flow: Flow, q: Question, vals: dict[str, Answer], today: dt.date)
         for c in about:
             for d in _date_targets(q, c, vals, today):
                 days.update((d - dt.timedelta(days=1), d, d + dt.timedelta(days=1)))
-        raw = sorted(days)
+        raw.extend(sorted(days))
     if q.unsure is not None and q.kind not in (Kind.YESNO, Kind.CHOICE):
         raw.append(UNSURE)
     out: list[Answer] = []
