@@ -179,8 +179,11 @@ def receipt_paths(path: Path) -> tuple[Path, Path]:
 
 def write_receipt(state: State, corpus: Corpus, path: Path) -> list[Path]:
     """Write ``<path>.json`` and ``<path>.md``; raise ReceiptError with a plain message on failure."""
-    if not str(path).strip():
-        raise ReceiptError("请先输入文件名。")
+    path = path.expanduser()
+    if not path.name or not str(path).strip():
+        raise ReceiptError("请先输入文件名。", hint="例如 凭条 或 ~/凭条")
+    if path.is_dir():
+        raise ReceiptError(f"{path} 是一个文件夹。", hint=f"在后面加上文件名，例如 {path / '凭条'}")
     receipt = build_receipt(state, corpus)
     json_path, md_path = receipt_paths(path)
     try:
@@ -191,6 +194,8 @@ def write_receipt(state: State, corpus: Corpus, path: Path) -> list[Path]:
         reason = exc.strerror or str(exc)
         raise ReceiptError(f"无法写入 {exc.filename or json_path}：{reason}。",
                            hint="换一个文件夹（例如你的主目录）再试。") from None
+    except ValueError:  # e.g. a NUL character pasted into the name
+        raise ReceiptError("文件名里有不能用的字符。", hint="只用汉字、字母、数字和 - _ 。") from None
     return [json_path.resolve(), md_path.resolve()]
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from wizard.answers import validate
@@ -54,6 +58,45 @@ def keys_for(question: Question, value: Any, today: dt.date) -> list[str]:
     return list(text) + ["enter"]
 
 
+async def settled(pilot: Pilot[Any], timeout: float = 10.0) -> None:
+    """Wait until the flow screen (if it is on top) shows the app's current state."""
+    from wizard.tui.screens.flow import FlowScreen
+
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while isinstance(app.screen, FlowScreen) and app.screen.shown is not app.state:  # type: ignore[attr-defined]
+        if loop.time() > deadline:
+            raise AssertionError("the flow screen did not show the new state")
+        await asyncio.sleep(0.005)
+
+
+async def type_keys(pilot: Pilot[Any], *keys: str, until: Callable[[], bool] | None = None) -> None:
+    """Press ``keys`` as a fast typist would, then wait for ``until`` (or for the app to go idle).
+
+    `Pilot.press` waits for the app to go idle after every key (~60 ms each); replaying
+    every script that way took minutes. Characters are queued back to back; a named key
+    (Enter, ctrl+k, F5…) runs a binding, which Textual schedules after the characters already
+    queued, so the keys after one wait for it.
+    """
+    app = pilot.app
+    for n, key in enumerate(keys):
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        char = key if len(key) == 1 else {"space": " "}.get(key)
+        app.post_message(events.Key(name, char))
+        if len(key) > 1 and n < len(keys) - 1:
+            await pilot.pause()
+    if until is None:
+        await pilot.pause()
+    else:
+        # Polling for the expected effect is much quicker than waiting for the app to go idle.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5.0
+        while not until() and loop.time() < deadline:
+            await asyncio.sleep(0.002)
+    await settled(pilot)
+
+
 async def drive(pilot: Pilot[Any], app: WizardApp, answers: dict[str, Any], limit: int = 200) -> None:
     """Answer the questions the app shows, from ``answers``, with keys only, until one is missing."""
     for _ in range(limit):
@@ -62,8 +105,9 @@ async def drive(pilot: Pilot[Any], app: WizardApp, answers: dict[str, Any], limi
         question = state.question
         if question is None or question.id not in answers:
             return
-        await pilot.press(*keys_for(question, answers[question.id], state.today))
-        await pilot.pause()
+        await settled(pilot)
+        await type_keys(pilot, *keys_for(question, answers[question.id], state.today),
+                        until=lambda: app.state is not state)
         assert app.state is not state, f"the app did not move on from {question.id}"
     raise AssertionError("too many questions")
 
@@ -76,3 +120,17 @@ def screen_text(app: WizardApp) -> str:
     for widget in app.screen.query(Static):
         parts.append(str(widget.render()))
     return "\n".join(parts)
+
+
+def on_question(app: WizardApp) -> bool:
+    """The flow screen is on top and shows a question."""
+    from wizard.tui.screens.flow import FlowScreen
+
+    return isinstance(app.screen, FlowScreen) and app.screen.mode == "question"
+
+
+def on_outcome(app: WizardApp) -> bool:
+    """The flow screen is on top and shows an outcome."""
+    from wizard.tui.screens.flow import FlowScreen
+
+    return isinstance(app.screen, FlowScreen) and app.screen.mode == "outcome"

@@ -10,11 +10,11 @@ import pytest
 
 from wizard import engine
 from wizard.loader import Library
-from wizard.receipt import build_receipt, to_markdown, verify_main, write_receipt
+from wizard.receipt import ReceiptError, build_receipt, to_markdown, verify_main, write_receipt
 from wizard.tui.screens.export import ExportScreen
-from wizard.tui.screens.outcome import OutcomeScreen
 
-from .conftest import EXAMPLE_ARTICLES, EXAMPLE_FLOW, TODAY, drive, make_app, screen_text
+
+from .conftest import type_keys, on_outcome, on_question, EXAMPLE_ARTICLES, EXAMPLE_FLOW, TODAY, drive, make_app, screen_text
 
 TO_OUTCOME = {"insured": True, "birth_date": "2026-03-01", "months_paid": 13, "extras": []}
 
@@ -57,9 +57,8 @@ async def test_export_writes_markdown_and_json_and_says_where(example_library: L
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
-        await pilot.press("ctrl+a", "ctrl+k", *str(tmp_path / "凭条"), "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, OutcomeScreen)
+        await type_keys(pilot, "ctrl+a", "ctrl+k", *str(tmp_path / "凭条"), "enter")
+        assert on_outcome(app)
         assert (tmp_path / "凭条.md").is_file() and (tmp_path / "凭条.json").is_file()
         assert any(str(tmp_path / "凭条.json") in str(n.message) for n in app._notifications)
 
@@ -72,12 +71,21 @@ async def test_export_to_an_unwritable_place_shows_the_error(example_library: Li
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await drive(pilot, app, TO_OUTCOME)
-        await pilot.press("s", "ctrl+a", "ctrl+k", *str(blocker / "receipt"), "enter")
-        await pilot.pause()
+        await type_keys(pilot, "s")
+        await type_keys(pilot, "ctrl+a", "ctrl+k", *str(blocker / "receipt"), "enter")
         assert isinstance(app.screen, ExportScreen)
         assert "无法写入" in screen_text(app)
         await pilot.press("escape")
-        assert isinstance(app.screen, OutcomeScreen)
+        assert on_outcome(app)
+
+
+@pytest.mark.parametrize("name", ["", "  ", ".", "a\0b"])
+def test_write_receipt_refuses_bad_names_with_a_message(example_library: Library, tmp_path: Path,
+                                                        name: str) -> None:
+    """An empty name, a folder or a name with a NUL gives a ReceiptError, never another exception."""
+    state = engine.replay(example_library.get("example"), TO_OUTCOME, TODAY)
+    with pytest.raises(ReceiptError):
+        write_receipt(state, example_library.corpus, Path(name) if name != "." else tmp_path)
 
 
 def test_verify_passes_for_an_unchanged_flow(example_library: Library, flows_copy: Path,

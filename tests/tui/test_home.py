@@ -9,10 +9,9 @@ from textual.widgets import OptionList
 
 from wizard.loader import Library, load_library
 from wizard.tui.screens.home import HomeScreen
-from wizard.tui.screens.question import QuestionScreen
 from wizard.tui.search import SearchKey
 
-from .conftest import EXAMPLE_ARTICLES, EXAMPLE_FLOW, make_app, screen_text
+from .conftest import on_outcome, on_question, EXAMPLE_ARTICLES, EXAMPLE_FLOW, make_app, screen_text
 
 
 def test_search_matches_hanzi_full_pinyin_and_initials() -> None:
@@ -48,7 +47,7 @@ async def test_typing_pinyin_initials_filters_and_enter_starts(example_library: 
         assert listing.option_count == 1
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, QuestionScreen)
+        assert on_question(app)
         assert app.state is not None and app.state.flow.id == "example"
 
 

@@ -11,10 +11,9 @@ from textual.command import CommandPalette
 from wizard.loader import Library
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.home import HomeScreen
-from wizard.tui.screens.outcome import OutcomeScreen
-from wizard.tui.screens.question import QuestionScreen
+from wizard.tui.widgets.key_hints import KeyHints
 
-from .conftest import drive, make_app, screen_text
+from .conftest import on_outcome, on_question, drive, make_app, screen_text
 
 TO_OUTCOME = {"insured": True, "birth_date": "2026-03-01", "months_paid": 13, "extras": []}
 
@@ -58,8 +57,8 @@ async def test_kiosk_has_no_export(example_library: Library) -> None:
         await drive(pilot, app, TO_OUTCOME)
         await pilot.press("s")
         await pilot.pause()
-        assert isinstance(app.screen, OutcomeScreen)
-        assert "保存凭条" not in str(app.screen.query_one("Footer").render())
+        assert on_outcome(app)
+        assert "保存凭条" not in str(app.screen.query_one(KeyHints).render())
 
 
 async def test_kiosk_restart_after_outcome_returns_home_and_forgets(example_library: Library) -> None:
@@ -68,7 +67,7 @@ async def test_kiosk_restart_after_outcome_returns_home_and_forgets(example_libr
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s", "l", "enter")
         await drive(pilot, app, TO_OUTCOME)
-        assert isinstance(app.screen, OutcomeScreen)
+        assert on_outcome(app)
         assert "秒没有操作会自动回到首页" in screen_text(app)
         await pilot.press("f5")
         await pilot.pause()
@@ -83,7 +82,7 @@ async def test_kiosk_outcome_times_out_to_home(example_library: Library) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await drive(pilot, app, TO_OUTCOME)
-        assert isinstance(app.screen, OutcomeScreen)
+        assert on_outcome(app)
         await wait_until(lambda: isinstance(app.screen, HomeScreen))
         assert app.state is None
 
@@ -107,7 +106,7 @@ async def test_kiosk_keys_keep_it_awake(example_library: Library) -> None:
         for _ in range(6):
             await asyncio.sleep(0.2)
             await pilot.press("down")
-        assert isinstance(app.screen, QuestionScreen)
+        assert on_question(app)
 
 
 async def test_kiosk_pinned_flow_restarts_that_flow(example_library: Library) -> None:
@@ -115,13 +114,13 @@ async def test_kiosk_pinned_flow_restarts_that_flow(example_library: Library) ->
     app = make_app(example_library, kiosk=True, flow_id="example")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, QuestionScreen)
+        assert on_question(app)
         await drive(pilot, app, TO_OUTCOME)
         await pilot.press("f5")
         await pilot.pause()
-        assert isinstance(app.screen, QuestionScreen) and app.state is not None and app.state.answers == ()
+        assert on_question(app) and app.state is not None and app.state.answers == ()
         await pilot.press("escape")
-        assert isinstance(app.screen, QuestionScreen)
+        assert on_question(app)
 
 
 async def test_outcome_is_reported_on_the_events_fd(example_library: Library,
@@ -151,7 +150,7 @@ async def test_a_closed_events_fd_does_not_break_the_app(example_library: Librar
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("enter")
             await drive(pilot, app, TO_OUTCOME)
-            assert isinstance(app.screen, OutcomeScreen)
+            assert on_outcome(app)
     finally:
         os.close(write_end)
 

@@ -12,12 +12,10 @@ from wizard.tui.app import WizardApp
 from wizard.tui.screens.change import ChangeAnswerScreen
 from wizard.tui.screens.help import HelpScreen
 from wizard.tui.screens.home import HomeScreen
-from wizard.tui.screens.outcome import OutcomeScreen
-from wizard.tui.screens.question import QuestionScreen
 from wizard.tui.screens.why import WhyScreen
 from wizard.tui.widgets.choice_list import ChoiceList
 
-from .conftest import TODAY, drive, make_app, screen_text
+from .conftest import on_outcome, on_question, TODAY, drive, make_app, screen_text
 
 TO_OUTCOME = {"insured": True, "birth_date": "2026-03-01", "months_paid": 13, "extras": []}
 """Example answers reaching `can_claim` (with TODAY fixed)."""
@@ -40,10 +38,10 @@ async def test_escape_goes_back_and_keeps_the_previous_answer_chosen(example_lib
         await start_example(pilot)
         await pilot.press("2")  # 否 → outcome no_insurance
         await pilot.pause()
-        assert isinstance(app.screen, OutcomeScreen)
+        assert on_outcome(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, QuestionScreen) and node(app) == "insured"
+        assert on_question(app) and node(app) == "insured"
         assert app.state is not None and app.state.answers == ()
         assert app.screen.query_one(ChoiceList).highlighted == 1
         await pilot.press("escape")  # at the first question: back to Home
@@ -66,7 +64,7 @@ async def test_changing_an_earlier_answer_replays_the_rest(example_library: Libr
         await pilot.pause()
         expected = engine.replay(app.state.flow, {**TO_OUTCOME, "months_paid": 5}, TODAY)  # type: ignore[union-attr]
         assert node(app) == expected.node == "too_short"
-        assert isinstance(app.screen, OutcomeScreen)
+        assert on_outcome(app)
 
 
 async def test_cancelling_a_change_keeps_everything(example_library: Library) -> None:
@@ -78,7 +76,7 @@ async def test_cancelling_a_change_keeps_everything(example_library: Library) ->
         before = app.state
         await pilot.press("f2", "enter", "escape")
         await pilot.pause()
-        assert app.state is before and isinstance(app.screen, QuestionScreen)
+        assert app.state is before and on_question(app)
 
 
 async def test_restart_forgets_answers_and_starts_the_same_flow(example_library: Library) -> None:
@@ -89,7 +87,7 @@ async def test_restart_forgets_answers_and_starts_the_same_flow(example_library:
         await drive(pilot, app, TO_OUTCOME)
         await pilot.press("f5")
         await pilot.pause()
-        assert isinstance(app.screen, QuestionScreen)
+        assert on_question(app)
         assert app.state is not None and app.state.answers == () and node(app) == "insured"
 
 
@@ -116,7 +114,7 @@ async def test_help_opens_with_f1_and_question_mark_and_closes(example_library: 
             assert "生育保险一般由单位交" in screen_text(app)
             await pilot.press("escape")
             await pilot.pause()
-            assert isinstance(app.screen, QuestionScreen)
+            assert on_question(app)
 
 
 async def test_number_keys_space_and_confirm_in_multiple_choice(example_library: Library) -> None:
@@ -181,7 +179,7 @@ async def test_why_shows_trace_and_engine_alternatives(example_library: Library)
         assert "结论依据：示例条例 第一条" in text
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, OutcomeScreen)
+        assert on_outcome(app)
 
 
 async def test_narrow_terminal_hides_answers_behind_f2_and_resizing_keeps_state(example_library: Library) -> None:

@@ -24,10 +24,9 @@ from .explain import basis, explain
 from .kiosk_events import report_outcome
 from .screens.change import ChangeAnswerScreen
 from .screens.export import ExportScreen
+from .screens.flow import FlowScreen
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
-from .screens.outcome import OutcomeScreen
-from .screens.question import QuestionScreen
 from .screens.why import WhyScreen
 from .text import APP_TITLE, KIOSK_OUTCOME_NOTE
 from .widgets.answers_panel import AnswersPanel
@@ -69,11 +68,11 @@ class WizardApp(App[int]):
 
     # ------------------------------------------------------------------ lifecycle
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.home = HomeScreen(self.library.flows)
-        self.push_screen(self.home)
+        await self.push_screen(self.home)
         if self.flow_id:
-            self.begin(self.flow_id)
+            await self.begin(self.flow_id)
         if self.kiosk:
             tick = max(0.05, min(1.0, self.outcome_seconds / 4, self.idle_seconds / 4))
             self._idle_timer = self.set_interval(tick, self._check_idle)
@@ -99,62 +98,69 @@ class WizardApp(App[int]):
 
     # ------------------------------------------------------------------ showing states
 
-    def begin(self, flow_id: str) -> None:
+    @property
+    def flow_screen(self) -> FlowScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, FlowScreen)), None)
+
+    async def begin(self, flow_id: str) -> None:
         """Start ``flow_id`` from its first question."""
         try:
             flow = self.library.get(flow_id)
         except WizardError as exc:
             self.notify(exc.message, title=exc.title, severity="error")
             return
-        self.show(engine.start(flow, self.today))
+        await self.show(engine.start(flow, self.today))
 
-    def _pop_to_home(self) -> None:
-        while self.home is not None and self.screen is not self.home and len(self.screen_stack) > 1:
-            self.pop_screen()
-
-    def show(self, state: State, initial: Answer | None = None) -> None:
-        """Make ``state`` the current one and show its question or outcome (in place of the last)."""
+    async def show(self, state: State, initial: Answer | None = None) -> None:
+        """Make ``state`` the current one and show its question or outcome on the flow screen."""
         self.state = state
-        self._pop_to_home()
-        if state.done:
-            assert state.outcome is not None
-            note = KIOSK_OUTCOME_NOTE.format(seconds=int(self.outcome_seconds)) if self.kiosk else ""
-            self.push_screen(OutcomeScreen(state, self.library.corpus, note))
-            report_outcome(state.flow.id, state.outcome.id)
+        note = KIOSK_OUTCOME_NOTE.format(seconds=int(self.outcome_seconds)) if self.kiosk else ""
+        screen = self.flow_screen
+        while screen is not None and self.screen is not screen:
+            self.pop_screen()  # dialogs and the Why view belong to the previous state
+        if screen is None:
+            screen = FlowScreen(state, self.library.corpus)
+            screen.prepare(initial, note)
+            await self.push_screen(screen)
         else:
-            self.push_screen(QuestionScreen(state, initial), partial(self._answered, state))
+            await screen.show(state, initial, note)
+        if state.outcome is not None:
+            report_outcome(state.flow.id, state.outcome.id)
 
-    def _answered(self, asked: State, value: Answer | None) -> None:
-        if value is None or asked is not self.state:
-            return  # a stale screen (e.g. dismissed while a timeout went home)
+    async def on_flow_screen_answered(self, message: FlowScreen.Answered) -> None:
+        if message.state is not self.state:
+            return  # a late answer for a state already left (e.g. a timeout went home meanwhile)
         try:
-            self.show(engine.answer(asked, value))
+            state = engine.answer(message.state, message.value)
         except WizardError as exc:
             self.notify(exc.message, title=exc.title, severity="error")
-            self.show(asked, value)
+            return
+        await self.show(state)
 
-    def go_home(self) -> None:
+    async def go_home(self) -> None:
         """Forget the person's answers and show Home (or, for a kiosk pinned to one flow, its start)."""
         self.state = None
-        self._pop_to_home()
+        while self.home is not None and self.screen is not self.home and len(self.screen_stack) > 1:
+            # Not awaited: this may run inside a handler of the very screen being removed.
+            self.pop_screen()
         if self.home is not None:
             self.home.reset()
         if self.kiosk and self.flow_id:
-            self.begin(self.flow_id)
+            await self.begin(self.flow_id)
 
-    def _check_idle(self) -> None:
+    async def _check_idle(self) -> None:
         limit = self.outcome_seconds if self.state is not None and self.state.done else self.idle_seconds
         if time.monotonic() - self._last_input < limit:
             return
         self._last_input = time.monotonic()
         at_clean_home = self.state is None and self.screen is self.home and self.home.is_clean
         if not at_clean_home:
-            self.go_home()
+            await self.go_home()
 
     # ------------------------------------------------------------------ messages from screens
 
-    def on_home_screen_flow_chosen(self, message: HomeScreen.FlowChosen) -> None:
-        self.begin(message.flow_id)
+    async def on_home_screen_flow_chosen(self, message: HomeScreen.FlowChosen) -> None:
+        await self.begin(message.flow_id)
 
     def on_answers_panel_change_requested(self, message: AnswersPanel.ChangeRequested) -> None:
         state = self.state
@@ -162,44 +168,48 @@ class WizardApp(App[int]):
             return
         question = state.flow.questions[message.question_id]
 
-        def changed(value: Answer | None) -> None:
+        async def changed(value: Answer | None) -> None:
             if value is None or state is not self.state:
                 return
             try:
-                self.show(engine.change(state, message.question_id, value))
+                new_state = engine.change(state, message.question_id, value)
             except WizardError as exc:
                 self.notify(exc.message, title=exc.title, severity="error")
+                return
+            await self.show(new_state)
 
         self.push_screen(ChangeAnswerScreen(question, state.today, state.values[message.question_id]),
                          changed)
 
     # ------------------------------------------------------------------ actions
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         state = self.state
         if state is None:
             return
         if not state.answers:
             if not (self.kiosk and self.flow_id):
-                self.go_home()
+                await self.go_home()
             return
-        self.show(engine.back(state), initial=state.answers[-1][1])
+        await self.show(engine.back(state), initial=state.answers[-1][1])
 
-    def action_restart(self) -> None:
+    async def action_restart(self) -> None:
         if self.state is None:
             return
         if self.kiosk and self.state.done:
-            self.go_home()  # the next person starts from Home with nothing remembered
+            await self.go_home()  # the next person starts from Home with nothing remembered
         else:
-            self.show(engine.restart(self.state))
+            await self.show(engine.restart(self.state))
 
-    def action_home(self) -> None:
-        self.go_home()
+    async def action_home(self) -> None:
+        await self.go_home()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        question = self.screen.question if isinstance(self.screen, (QuestionScreen, ChangeAnswerScreen)) else None
+        question = None
+        if isinstance(self.screen, (FlowScreen, ChangeAnswerScreen)):
+            question = self.screen.question
         self.push_screen(HelpScreen(question))
 
     def action_why(self) -> None:

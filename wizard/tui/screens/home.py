@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...loader import LoadedFlow
+from ..widgets.key_hints import KeyHints
 from ..search import SearchKey, warm_up
 from ..text import APP_TITLE, HOME_INTRO
 
@@ -60,11 +61,11 @@ class HomeScreen(Screen[None]):
     """Pick a question: type to filter, arrows to move, Enter to start."""
 
     BINDINGS = [
-        Binding("down", "move(1)", "下一个", show=False, priority=True),
-        Binding("up", "move(-1)", "上一个", show=False, priority=True),
-        Binding("pagedown", "move(5)", show=False, priority=True),
-        Binding("pageup", "move(-5)", show=False, priority=True),
-        Binding("enter", "start", "开始", priority=True),
+        Binding("down", "move(1)", "下一个", show=False),
+        Binding("up", "move(-1)", "上一个", show=False),
+        Binding("pagedown", "move(5)", show=False),
+        Binding("pageup", "move(-5)", show=False),
+        Binding("enter", "start", "开始"),
         Binding("escape", "clear", "清空", show=False),
         Binding("f1", "app.help", "帮助"),
     ]
@@ -78,6 +79,7 @@ class HomeScreen(Screen[None]):
     def __init__(self, flows: list[LoadedFlow]) -> None:
         super().__init__(id="home")
         self.entries = [Entry.of(f) for f in flows]
+        self._shown_query = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(APP_TITLE), id="home-title")
@@ -85,7 +87,7 @@ class HomeScreen(Screen[None]):
         yield Input(placeholder="输入关键词筛选，汉字或拼音首字母都行（如 sy = 生育）", id="filter")
         yield OptionList(id="flows")
         yield Static("", id="home-empty")
-        yield Footer(show_command_palette=False)
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.refilter("")
@@ -99,6 +101,7 @@ class HomeScreen(Screen[None]):
 
     def refilter(self, query: str) -> None:
         """Show the entries matching ``query``: usable flows first, highlight the first one."""
+        self._shown_query = query
         shown = [e for e in self.entries if e.key.matches(query)]
         shown.sort(key=lambda e: e.loaded.flow is None)  # stable: file order within each group
         listing = self.flow_list
@@ -152,6 +155,10 @@ class HomeScreen(Screen[None]):
             listing.highlighted = target
 
     def action_start(self) -> None:
+        query = self.query_one("#filter", Input).value
+        if query != self._shown_query:
+            # Typed (or pasted) faster than the list caught up: filter first, then start.
+            self.refilter(query)
         listing = self.flow_list
         if listing.highlighted is None:
             self.app.bell()

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..explain import WhyItem
+from ..widgets.key_hints import KeyHints
 from ..text import NO_WHAT_IF
 from ..widgets.flow_bar import FlowBar
 
@@ -51,7 +52,7 @@ class WhyScreen(Screen[None]):
                 yield Static(Text(NO_WHAT_IF), classes="why-note")
             if self.basis:
                 yield Static(Text("结论依据：" + "；".join(self.basis)), id="why-basis")
-        yield Footer(show_command_palette=False)
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one("#main").focus()

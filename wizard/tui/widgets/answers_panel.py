@@ -36,19 +36,31 @@ class AnswersPanel(Widget):
         self.state = state
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"已回答 {len(self.state.answers)} 题"), id="answers-title")
-        if not self.state.answers:
-            yield Static(Text("还没有回答。"), id="answers-hint")
-            return
-        yield Static(Text("选中一题按 Enter 可修改"), id="answers-hint")
+        yield Static(id="answers-title")
+        yield Static(id="answers-hint")
+        yield OptionList(id="answers-list")
+
+    def on_mount(self) -> None:
+        self.show(self.state)
+
+    def show(self, state: State) -> None:
+        """List the answers of ``state`` (updated in place: cheaper than a new panel per question)."""
+        self.state = state
+        self.query_one("#answers-title", Static).update(Text(f"已回答 {len(state.answers)} 题"))
+        hint = "选中一题按 Enter 可修改" if state.answers else "还没有回答。"
+        self.query_one("#answers-hint", Static).update(Text(hint))
         options = []
-        for n, (qid, value) in enumerate(self.state.answers, 1):
-            question = self.state.flow.questions[qid]
+        for n, (qid, value) in enumerate(state.answers, 1):
+            question = state.flow.questions[qid]
             prompt = Text()
             prompt.append(f"{n}. {question.label}\n", style="bold")
             prompt.append(f"   {question.describe(value)}")
             options.append(Option(prompt, id=qid))
-        yield OptionList(*options, id="answers-list")
+        listing = self.query_one("#answers-list", OptionList)
+        listing.set_options(options)
+        listing.display = bool(options)
+        if options:
+            listing.highlighted = 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -25,3 +25,7 @@ class FlowBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(Text(self.title_text), id="flow-title")
         yield Static(Text(self.progress_text), id="progress")
+
+    def set_progress(self, progress: str) -> None:
+        self.progress_text = progress
+        self.query_one("#progress", Static).update(Text(progress))
