@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -389,16 +390,32 @@ def read_document(path: Path, raw: bytes | None = None) -> tuple[Document | None
 
 
 def _read_limited(path: Path) -> bytes:
+    """The file's bytes, refusing (without reading) anything over the size limit or not a regular file.
+
+    A FIFO would block ``open`` and ``/dev/zero`` reports size 0 but never ends, so only regular
+    files are read, and never more than the limit even if the file grows meanwhile.
+    """
     from .yamlload import MAX_BYTES
+
+    def too_large(size: float) -> YamlProblem:
+        return YamlProblem("file-too-large",
+                           f"文件太大（{size / 1024 / 1024:.1f} MiB，上限 {MAX_BYTES // 1024 // 1024} MiB）。",
+                           "流程文件通常只有几十 KiB；检查是否放错了文件。", 1, 1)
+
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlProblem("file-too-large",
-                              f"文件太大（{size / 1024 / 1024:.1f} MiB，上限 {MAX_BYTES // 1024 // 1024} MiB）。",
-                              "流程文件通常只有几十 KiB；检查是否放错了文件。")
-        return path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem("unreadable", "这不是一个普通文件（可能是文件夹、管道或设备）。",
+                              "给出流程 .yaml 文件的路径。", 1, 1)
+        if info.st_size > MAX_BYTES:
+            raise too_large(info.st_size)
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise YamlProblem("unreadable", f"无法读取文件：{exc.strerror}。", "检查文件路径和权限。") from None
+    if len(data) > MAX_BYTES:
+        raise too_large(len(data))
+    return data
 
 
 @dataclass
