@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hardening_helpers import NO_CACHE_ENV
@@ -165,3 +166,27 @@ def test_engine_runs_on_the_first_day_of_the_calendar() -> None:
     for q in flow.questions.values():
         if q.kind.value == "date":
             engine.replay(flow, {**dict(state.answers), q.id: dt.date(1, 1, 1)}, state.today)
+
+
+# ------------------------------------------------------------------ quotes: where the first difference is
+
+def _article(text: str) -> tuple[Any, Any, Any]:
+    from wizard.model import Article, Citation, LawDocument, Status
+    article = Article("第一条", text)
+    document = LawDocument("law", "法", "法", "law", "全国", Status.TWO_COPIES, {"第一条": article})
+    return article, document, Citation
+
+
+@pytest.mark.parametrize(("quote", "offset", "kind"), [
+    ("其职工享受生育保险待遇.", 11, "全角/半角"),
+    ("（一）应当从工伤保险基金中支付的;", 16, "全角/半角"),
+    ("用人单位已经缴纳\u200b生育保险费的", 8, "文字不同"),
+], ids=["full-stop", "semicolon-after-blank-line", "zero-width"])
+def test_quote_mismatch_points_at_the_character_that_differs(quote: str, offset: int, kind: str) -> None:
+    """A quote that differs in its last character is explained at that character, not at the first one."""
+    from wizard.citations import diagnose
+    article, document, citation = _article("用人单位已经缴纳生育保险费的，其职工享受生育保险待遇。\n\n（一）应当从工伤保险基金中支付的；")
+    mismatch = diagnose(citation("law", "第一条", quote=quote), article, document)
+    assert mismatch.offset == offset and kind in mismatch.explain()
+    if "\u200b" in quote:
+        assert "U+200B" in mismatch.explain()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.loader import load_flow, read_document
+from wizard.loader import load_flow, load_library, read_document
 from wizard.model import Corpus
 from wizard.yamlload import YamlProblem, decode_bytes, load_yaml_text, odd_character
 
@@ -276,3 +277,45 @@ def test_minimum_is_explained_in_chinese(tmp_path: Path) -> None:
     old = "citations: [{doc: sample-law, article: 第一条}]"
     code, line, _, text = schema_problem(tmp_path, old, "citations: [{doc: sample-law, article: 第一条, paragraph: 0}]")
     assert code == "schema" and line == 21 and "不能小于 1" in text
+
+
+# ------------------------------------------------------------------ files that are not regular files
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """A named pipe called flow.yaml is refused at once instead of blocking the loader on open()."""
+    fifo = tmp_path / "flow.yaml"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    loaded = load_flow(fifo, Corpus())
+    assert time.monotonic() - start < 1.0
+    assert loaded.flow is None and loaded.problems[0].code == "unreadable" and loaded.problems[0].line == 1
+
+
+def test_symlink_to_an_endless_device_is_refused(tmp_path: Path) -> None:
+    """A flow that is a symlink to /dev/zero (size 0, never ends) is refused instead of read forever."""
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    loaded = load_flow(link, Corpus())
+    assert loaded.flow is None and loaded.problems[0].code == "unreadable"
+
+
+def test_folder_named_like_a_flow_is_skipped_by_the_library(tmp_path: Path) -> None:
+    """A folder called x.yaml inside a flows folder is not read as a flow."""
+    (tmp_path / "x.yaml").mkdir()
+    assert load_library([tmp_path]).flows == []
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("a: 1\nkind yesno\nb: 2\n", 2), ("a:\n  b: 1\n  c 2\n  d: 3\n", 3), ("a: |\nnot indented\nb: 1\n", 2),
+], ids=["root", "nested", "after-block-scalar"])
+def test_missing_colon_is_reported_on_its_own_line(text: str, line: int) -> None:
+    """A key without its colon is reported on the line that lacks it, not on the line after."""
+    problem = problem_of(text).problem
+    assert problem.code == "yaml-syntax" and problem.line == line and "缺少“: ”" in problem.message
+
+
+@pytest.mark.parametrize("marker", ["...", "%YAML 1.1"])
+def test_document_end_marker_midway_is_explained(marker: str) -> None:
+    """A stray ``...`` or ``%`` directive line midway is named as the line where the file ends early."""
+    problem = problem_of(f"a: 1\n{marker}\nb: 2\n").problem
+    assert problem.code == "yaml-syntax" and problem.line == 2 and "提前结束" in problem.message
