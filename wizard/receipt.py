@@ -282,11 +282,11 @@ def compare(receipt: dict[str, Any], flows: Sequence[Path] | None = None) -> tup
         if not isinstance(c, dict):
             continue
         current = now.get(_citation_key(c))
-        label = c.get("label") or c.get("doc")
+        old_label = c.get("label") or c.get("doc")
         if current is None:
-            changes.append(f"不再引用 {label}。")
+            changes.append(f"不再引用 {old_label}。")
         elif c.get("text") != current["text"]:
-            changes.append(f"{label} 的引文变了：当时是 “{c.get('text')}”，现在是 “{current['text']}”。")
+            changes.append(f"{old_label} 的引文变了：当时是 “{c.get('text')}”，现在是 “{current['text']}”。")
     old_keys = {_citation_key(c) for c in receipt.get("citations", []) if isinstance(c, dict)}
     changes += [f"新增引用 {c['label']}。" for k, c in now.items() if k not in old_keys]
     if changes:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,7 +108,7 @@ async def drive(pilot: Pilot[Any], app: WizardApp, answers: dict[str, Any], limi
             return
         await settled(pilot)
         await type_keys(pilot, *keys_for(question, answers[question.id], state.today),
-                        until=lambda: app.state is not state)
+                        until=lambda state=state: app.state is not state)  # type: ignore[misc]
         assert app.state is not state, f"the app did not move on from {question.id}"
     raise AssertionError("too many questions")
 
@@ -134,3 +135,12 @@ def on_outcome(app: WizardApp) -> bool:
     from wizard.tui.screens.flow import FlowScreen
 
     return isinstance(app.screen, FlowScreen) and app.screen.mode == "outcome"
+
+
+def plain(renderable: Any) -> str:
+    """The text of a Rich renderable (an option's prompt, say), without styles."""
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(renderable)
+    return console.export_text()

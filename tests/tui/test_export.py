@@ -13,8 +13,16 @@ from wizard.loader import Library
 from wizard.receipt import ReceiptError, build_receipt, to_markdown, verify_main, write_receipt
 from wizard.tui.screens.export import ExportScreen
 
-
-from .conftest import type_keys, on_outcome, on_question, EXAMPLE_ARTICLES, EXAMPLE_FLOW, TODAY, drive, make_app, screen_text
+from .conftest import (
+    EXAMPLE_ARTICLES,
+    EXAMPLE_FLOW,
+    TODAY,
+    drive,
+    make_app,
+    on_outcome,
+    screen_text,
+    type_keys,
+)
 
 TO_OUTCOME = {"insured": True, "birth_date": "2026-03-01", "months_paid": 13, "extras": []}
 

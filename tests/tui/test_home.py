@@ -11,15 +11,23 @@ from wizard.loader import Library, load_library
 from wizard.tui.screens.home import HomeScreen
 from wizard.tui.search import SearchKey
 
-from .conftest import on_outcome, on_question, EXAMPLE_ARTICLES, EXAMPLE_FLOW, make_app, screen_text
+from .conftest import EXAMPLE_ARTICLES, EXAMPLE_FLOW, make_app, on_question, plain, screen_text
 
 
 def test_search_matches_hanzi_full_pinyin_and_initials() -> None:
     """A flow is found by its characters, its pinyin and its pinyin initials, in any case or width."""
-    key = SearchKey.of("离职后还能领生育津贴吗", "summary", ["产假"])
+    key = SearchKey.of("离职后还能领生育津贴吗", "摘要", ["产假"])
     for query in ("生育", "shengyu", "sy", "SY", "ｓｙ", "lz sy", "cj"):
         assert key.matches(query), query
     assert not key.matches("ydjy")
+
+
+def test_search_ranks_title_matches_first_and_ignores_initials_in_summaries() -> None:
+    """A title match outranks a summary match, and pinyin initials never match a summary."""
+    title = SearchKey.of("离职后还能领生育津贴吗")
+    summary = SearchKey.of("新生儿怎么参保", "宝宝出生后生育津贴怎么领")
+    assert title.score("生育") > summary.score("生育") > 0
+    assert summary.score("bb") == 0 and summary.score("baobao") > 0
 
 
 async def test_home_lists_flows_with_summary(example_library: Library) -> None:
@@ -30,7 +38,7 @@ async def test_home_lists_flows_with_summary(example_library: Library) -> None:
         assert isinstance(app.screen, HomeScreen)
         listing = app.screen.query_one("#flows", OptionList)
         assert listing.option_count == 1
-        prompt = str(listing.get_option_at_index(0).prompt)
+        prompt = plain(listing.get_option_at_index(0).prompt)
         assert "示例：生完孩子还能领津贴吗" in prompt and "测试用的小流程" in prompt
 
 
@@ -64,7 +72,7 @@ async def test_broken_flow_is_listed_unavailable_with_its_first_error(tmp_path: 
         listing = app.screen.query_one("#flows", OptionList)
         assert listing.option_count == 2
         broken = listing.get_option_at_index(1)
-        text = str(broken.prompt)
+        text = plain(broken.prompt)
         assert broken.disabled
         assert "暂不可用" in text and "坏掉的流程" in text and "broken.yaml:" in text
         await pilot.press("down", "down", "enter")  # the broken one is skipped

@@ -13,7 +13,7 @@ from wizard.tui.app import WizardApp
 from wizard.tui.screens.home import HomeScreen
 from wizard.tui.widgets.key_hints import KeyHints
 
-from .conftest import on_outcome, on_question, drive, make_app, screen_text
+from .conftest import drive, make_app, on_outcome, on_question, screen_text
 
 TO_OUTCOME = {"insured": True, "birth_date": "2026-03-01", "months_paid": 13, "extras": []}
 

@@ -15,7 +15,7 @@ from wizard.tui.screens.home import HomeScreen
 from wizard.tui.screens.why import WhyScreen
 from wizard.tui.widgets.choice_list import ChoiceList
 
-from .conftest import on_outcome, on_question, TODAY, drive, make_app, screen_text
+from .conftest import TODAY, drive, make_app, on_outcome, on_question, screen_text
 
 TO_OUTCOME = {"insured": True, "birth_date": "2026-03-01", "months_paid": 13, "extras": []}
 """Example answers reaching `can_claim` (with TODAY fixed)."""

@@ -66,7 +66,7 @@ async def _replay_group(library: Library, flow_id: str, today: dt.date,
         for n, (path, script, expected) in enumerate(scripts):
             if n:
                 before = app.state
-                await type_keys(pilot, "f5", until=lambda: app.state is not before)  # 重新开始
+                await type_keys(pilot, "f5", until=lambda b=before: app.state is not b)  # 重新开始
             try:
                 await drive(pilot, app, script["answers"])
             except AssertionError as exc:

@@ -43,7 +43,7 @@ class WizardApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = APP_TITLE
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f4", "toggle_dark", "明暗", show=False),
         Binding("f9", "home", "首页"),
@@ -53,7 +53,7 @@ class WizardApp(App[int]):
                  today: dt.date | None = None, idle_seconds: float = 180.0,
                  outcome_seconds: float = 120.0) -> None:
         # Read by App.__init__ when it adds the palette key, so it must be set first.
-        self.ENABLE_COMMAND_PALETTE = not kiosk
+        self.ENABLE_COMMAND_PALETTE = not kiosk  # type: ignore[misc]
         super().__init__()
         self.library = library
         self.flow_id = flow_id

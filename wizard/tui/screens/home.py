@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,9 +16,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...loader import LoadedFlow
-from ..widgets.key_hints import KeyHints
 from ..search import SearchKey, warm_up
 from ..text import APP_TITLE, HOME_INTRO
+from ..widgets.key_hints import KeyHints
 
 
 def first_error(loaded: LoadedFlow) -> str:
@@ -40,21 +42,25 @@ class Entry:
     def of(cls, loaded: LoadedFlow) -> Entry:
         flow = loaded.flow
         if flow is None:
-            return cls(loaded, SearchKey.of(loaded.title, Path(loaded.file).stem))
-        return cls(loaded, SearchKey.of(flow.title, flow.summary, flow.keywords, flow.tags, flow.id))
+            return cls(loaded, SearchKey.of(loaded.title, keywords=[Path(loaded.file).stem]))
+        return cls(loaded, SearchKey.of(flow.title, flow.summary, (*flow.keywords, *flow.tags, flow.id)))
 
     def option(self) -> Option:
         flow = self.loaded.flow
-        text = Text()
         if flow is None:
-            text.append("⚠ 暂不可用：", style="bold")
-            text.append(self.loaded.title or Path(self.loaded.file).stem)
-            text.append("\n   " + first_error(self.loaded), style="dim")
-            return Option(text, id=f"broken-{self.loaded.file}", disabled=True)
-        text.append(flow.title, style="bold")
-        if flow.summary:
-            text.append("\n   " + flow.summary.splitlines()[0], style="dim")
-        return Option(text, id=flow.id)
+            title = Text("⚠ 暂不可用：", style="bold")
+            title.append(self.loaded.title or Path(self.loaded.file).stem)
+            return Option(_two_lines(title, first_error(self.loaded)),
+                          id=f"broken-{self.loaded.file}", disabled=True)
+        summary = flow.summary.splitlines()[0] if flow.summary else ""
+        return Option(_two_lines(Text(flow.title, style="bold"), summary), id=flow.id)
+
+
+def _two_lines(title: Text, detail: str) -> Group:
+    """A title and, indented under it (also when it wraps), a dim line of detail."""
+    if not detail:
+        return Group(title)
+    return Group(title, Padding(Text(detail, style="dim"), (0, 0, 0, 3)))
 
 
 class HomeScreen(Screen[None]):
@@ -102,8 +108,11 @@ class HomeScreen(Screen[None]):
     def refilter(self, query: str) -> None:
         """Show the entries matching ``query``: usable flows first, highlight the first one."""
         self._shown_query = query
-        shown = [e for e in self.entries if e.key.matches(query)]
-        shown.sort(key=lambda e: e.loaded.flow is None)  # stable: file order within each group
+        scored = [(e.key.score(query), e) for e in self.entries]
+        # Usable flows first, best matches (title before keywords before summary) first,
+        # file order otherwise (sort is stable).
+        scored.sort(key=lambda se: (se[1].loaded.flow is None, -se[0]))
+        shown = [e for score, e in scored if score]
         listing = self.flow_list
         listing.set_options([e.option() for e in shown])
         usable = [i for i, e in enumerate(shown) if e.loaded.flow is not None]

@@ -10,9 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..explain import WhyItem
-from ..widgets.key_hints import KeyHints
 from ..text import NO_WHAT_IF
 from ..widgets.flow_bar import FlowBar
+from ..widgets.key_hints import KeyHints
 
 
 def item_text(item: WhyItem) -> Text:
