@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -21,7 +22,7 @@ from .answers import validate
 from .citations import citation_label
 from .conditions import Comparison
 from .errors import AnswerError, WizardError
-from .model import UNSURE, Answer, Corpus, Flow, Kind, Question, add_months, resolve_date
+from .model import UNSURE, Answer, Corpus, Flow, Kind, Question, add_months, resolve_date_clamped
 
 MAX_PATHS = 50_000
 """Enumeration stops with an error beyond this; a flow this large should be split."""
@@ -81,10 +82,18 @@ def _number_targets(q: Question, c: Comparison, vals: dict[str, Answer], today: 
     return []
 
 
+def _shift(day: dt.date, days: int = 0, months: int = 0) -> dt.date | None:
+    """``day`` moved by whole months and days, or None past the calendar's ends (years 1–9999)."""
+    try:
+        return add_months(day, months) + dt.timedelta(days=days)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _date_targets(q: Question, c: Comparison, vals: dict[str, Answer], today: dt.date) -> list[dt.date]:
     if c.subject == "answer":
         vals_ = c.value if isinstance(c.value, tuple) else (c.value,)
-        return [resolve_date(v, today) for v in vals_ if isinstance(v, str)]
+        return [resolve_date_clamped(v, today) for v in vals_ if isinstance(v, str)]
     if c.subject not in ("months_between", "days_between") or c.args[0] == c.args[1]:
         return []
     a, b = c.args
@@ -94,8 +103,12 @@ def _date_targets(q: Question, c: Comparison, vals: dict[str, Answer], today: dt
     sign = -1 if a == q.id else 1
     out = []
     for t in _numbers(c):
+        if not math.isfinite(t):
+            continue
         n = int(t) * sign
-        out.append(add_months(other, n) if c.subject == "months_between" else other + dt.timedelta(days=n))
+        moved = _shift(other, months=n) if c.subject == "months_between" else _shift(other, days=n)
+        if moved is not None:  # a threshold beyond year 9999 splits no answer
+            out.append(moved)
     return out
 
 
@@ -123,11 +136,11 @@ def candidates(flow: Flow, q: Question, vals: dict[str, Answer], today: dt.date)
         ordered = sorted(p for p in points if p is not None)
         raw = [int(p) for p in ordered if float(p).is_integer()] if q.integer else list(ordered)
     else:
-        lo, hi = resolve_date(q.earliest, today), resolve_date(q.latest, today)
+        lo, hi = resolve_date_clamped(q.earliest, today), resolve_date_clamped(q.latest, today)
         days = {lo, hi}
         for c in about:
             for d in _date_targets(q, c, vals, today):
-                days.update((d - dt.timedelta(days=1), d, d + dt.timedelta(days=1)))
+                days.update(x for x in (_shift(d, days=-1), d, _shift(d, days=1)) if x is not None)
         raw.extend(sorted(days))
     if q.unsure is not None and q.kind not in (Kind.YESNO, Kind.CHOICE):
         raw.append(UNSURE)

@@ -190,3 +190,45 @@ def test_quote_mismatch_points_at_the_character_that_differs(quote: str, offset:
     assert mismatch.offset == offset and kind in mismatch.explain()
     if "\u200b" in quote:
         assert "U+200B" in mismatch.explain()
+
+
+# ------------------------------------------------------------------ decision tables at the calendar's edges
+
+DATED = """id: dated
+title: 测试流程
+summary: 只用于测试。
+version: "1.0"
+updated: 2026-11-23
+regions: [全国]
+questions:
+  - id: born
+    kind: date
+    text: 哪天？
+    next:
+      - if: DATE_RULE
+        goto: ok
+      - else: nope
+outcomes:
+  - {id: ok, verdict: 可以, title: 可以, explanation: 说明。, steps: [{what: 去办}], citations: [{doc: sample-law}]}
+  - {id: nope, verdict: 不可以, title: 不可以, explanation: 说明。, steps: [{what: 去问}], citations: [{doc: sample-law}]}
+"""
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("DATE_RULE", "{months_between: [born, today], le: 1000000}"),
+    ("DATE_RULE", "{days_between: [born, today], le: 99999999}"),
+    ("DATE_RULE", "{answer: born, lt: today+7999y}"),
+    ("updated: 2026-11-23", "updated: 0001-01-05"),
+    ("updated: 2026-11-23", "updated: 9999-12-30"),
+], ids=["months-beyond-9999", "days-beyond-9999", "relative-beyond-9999", "updated-year-one", "updated-year-9999"])
+def test_decision_tables_survive_dates_past_the_calendar(tmp_path: Path, old: str, new: str) -> None:
+    """A flow that passes the checks but compares dates beyond year 9999 (or is dated year 1) still gets its table."""
+    from wizard.paths import decision_table
+
+    f = tmp_path / "flow.yaml"
+    f.write_text(DATED.replace(old, new).replace("DATE_RULE", "{answer: born, lt: today}"), encoding="utf-8")
+    corpus, _ = load_corpus(ARTICLES)
+    loaded = load_flow(f, corpus)
+    assert loaded.flow is not None, [p.format() for p in loaded.errors]
+    table = decision_table(loaded.flow, corpus)
+    assert "(`ok`)" in table and "路线" in table

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from wizard import conditions as cnd
-from wizard import engine
-from wizard.errors import AnswerError
+from wizard import engine, paths
+from wizard.errors import AnswerError, WizardError
 from wizard.loader import Library, load_corpus, load_flow, load_library
 from wizard.model import UNSURE, VERDICTS, Answer, Corpus, Flow, Kind, Question
 
@@ -197,8 +197,14 @@ def fitting_comparison(qid: str, kind: str) -> st.SearchStrategy[dict[str, Any]]
         return st.one_of(st.fixed_dictionaries({"answer": st.just(qid), "includes": st.sampled_from(OPTION_VALUES)}),
                          st.fixed_dictionaries({"count": st.just(qid), "ge": st.integers(0, 3)}))
     if kind == "number":
-        return st.fixed_dictionaries({"answer": st.just(qid), "ge": st.integers(-5, 700)})
-    return st.fixed_dictionaries({"answer": st.just(qid), "lt": GOOD_DATES})
+        return st.one_of(st.fixed_dictionaries({"answer": st.just(qid), "ge": st.integers(-5, 700)}),
+                         st.fixed_dictionaries({"product": st.tuples(st.just(qid), st.floats(-1e300, 1e300)).map(list),
+                                                "lt": st.floats(allow_nan=False)}))
+    return st.one_of(st.fixed_dictionaries({"answer": st.just(qid), "lt": GOOD_DATES}),
+                     st.fixed_dictionaries({"months_between": st.just([qid, "today"]),
+                                            "le": st.integers(-10**7, 10**7)}),
+                     st.fixed_dictionaries({"days_between": st.just(["today", qid]),
+                                            "ge": st.integers(-10**9, 10**9)}))
 
 
 @st.composite
@@ -213,7 +219,10 @@ def chain_documents(draw: st.DrawFn) -> dict[str, Any]:
         if kind in ("choice", "multi"):
             q["options"] = [{"value": v, "label": v.upper()} for v in OPTION_VALUES]
         if kind == "number":
-            q.update(min=0, max=draw(st.integers(0, 800)))
+            q.update(min=0, max=draw(st.one_of(st.integers(0, 800), st.just(float("inf")))))
+        if kind == "date" and draw(st.booleans()):
+            q.update(earliest=draw(st.sampled_from(["today-100y", "1900-01-01", "0001-01-01"])),
+                     latest=draw(st.sampled_from(["today", "today+7999y", "9999-12-31"])))
         later = st.sampled_from(ids[i + 1:] + outcome_ids)
         earlier = list(zip(ids[: i + 1], kinds[: i + 1], strict=True))
         fitting = st.one_of(*(fitting_comparison(e, k) for e, k in earlier))
@@ -230,14 +239,15 @@ def chain_documents(draw: st.DrawFn) -> dict[str, Any]:
     outs = [{"id": o, "verdict": draw(st.sampled_from(VERDICTS)), "title": "结论", "explanation": "说明。",
              "steps": [{"what": "去办"}], "citations": [{"doc": "sample-law", "article": "第一条"}]}
             for o in outcome_ids]
-    return {"id": "chain", "title": "标题", "summary": "简介", "version": "1.0", "updated": "2026-11-23",
+    updated = draw(st.sampled_from(["2026-11-23", "0001-01-05", "9999-12-30", "2024-02-29"]))
+    return {"id": "chain", "title": "标题", "summary": "简介", "version": "1.0", "updated": updated,
             "regions": ["全国"], "questions": qs, "outcomes": outs}
 
 
 @SETTINGS
 @given(doc=st.one_of(flow_documents(), chain_documents()))
 def test_random_flow_documents_load_or_give_located_problems(doc: Any, corpus: Corpus, tmp_path_factory: Any) -> None:
-    """A random flow document either loads or fails with located Problems; the loader never raises."""
+    """A random flow document either loads (and then runs, tabulates and graphs) or fails with located Problems."""
     f = _scratch(tmp_path_factory)
     f.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     loaded = load_flow(f, corpus)
@@ -249,6 +259,11 @@ def test_random_flow_documents_load_or_give_located_problems(doc: Any, corpus: C
     else:
         assert not loaded.errors
         walk_a_little(loaded.flow)
+        try:
+            paths.decision_table(loaded.flow, corpus)
+        except WizardError as exc:  # only "too many paths" may stop the table
+            assert "路线超过" in exc.message
+        paths.graph(loaded.flow)
 
 
 _SCRATCH: list[Path] = []
