@@ -182,6 +182,8 @@ def _schema_message(err: ValidationError) -> tuple[str, str]:
                             if isinstance(e.validator_value, list) and e.validator_value)
             return f"{field_name} 缺少这些键之一：{keys}。", "比较写成 {answer: 问题id, is: 值} 这样：一个主语加一个比较。"
         types = _branch_types(err)
+        if types and err.instance is None:
+            return f"{field_name} 是空的，应该是{' 或 '.join(types)}。", "在冒号后面写上内容，或删掉这一行。"
         if types:
             return (f"{field_name} 应该是{' 或 '.join(types)}，这里写的是 {_short(err.instance)}。",
                     "检查这一项的写法。")
