@@ -115,11 +115,14 @@ async def drive(pilot: Pilot[Any], app: WizardApp, answers: dict[str, Any], limi
 
 def screen_text(app: WizardApp) -> str:
     """All text the current screen shows (widgets' rendered content), for asserting words."""
+    from rich.text import Text
+    from textual.content import Content
     from textual.widgets import Static
 
     parts = []
     for widget in app.screen.query(Static):
-        parts.append(str(widget.render()))
+        shown = widget.content
+        parts.append(str(shown) if isinstance(shown, (str, Text, Content)) else plain(shown))
     return "\n".join(parts)
 
 

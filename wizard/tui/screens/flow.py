@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 
@@ -20,7 +20,7 @@ from ...model import Answer, Corpus, Outcome, Question
 from ..widgets.answers_panel import AnswersPanel
 from ..widgets.flow_bar import FlowBar
 from ..widgets.key_hints import KeyHints
-from ..widgets.outcome_view import OutcomeView
+from ..widgets.outcome_view import OutcomeView, VerdictBanner
 from ..widgets.question_form import QuestionForm
 
 
@@ -77,6 +77,7 @@ class FlowScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield FlowBar(self.state.flow.title, progress_text(self.state))
+        yield Vertical(id="pinned")  # the verdict, which stays in view while the law is read
         with Horizontal(id="body"):
             yield VerticalScroll(id="main")
             yield AnswersPanel(self.state, id="answers")
@@ -97,8 +98,11 @@ class FlowScreen(Screen[None]):
             self.query_one(FlowBar).set_progress(progress_text(state))
             self.query_one(AnswersPanel).show(state)
             main = self.query_one("#main", VerticalScroll)
+            pinned = self.query_one("#pinned", Vertical)
             await main.remove_children()
+            await pinned.remove_children()
             if state.outcome is not None:
+                await pinned.mount(VerdictBanner(state.outcome, id="verdict"))
                 await main.mount(OutcomeView(state.outcome, self.corpus, note, id="outcome"))
             else:
                 assert state.question is not None

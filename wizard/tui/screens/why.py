@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,18 +17,16 @@ from ..widgets.flow_bar import FlowBar
 from ..widgets.key_hints import KeyHints
 
 
-def item_text(item: WhyItem) -> Text:
-    text = Text()
-    text.append(f"{item.number}. {item.question}：", style="bold")
-    text.append(item.answer, style="bold")
-    text.append("\n   因为 ", style="dim")
-    text.append(item.condition)
-    text.append("\n   → ", style="dim")
-    text.append(item.leads_to)
+def item_text(item: WhyItem) -> Group:
+    """The answer as a heading; the condition, where it led and the alternatives indented under it."""
+    head = Text()
+    head.append(f"{item.number}. {item.question}：", style="bold")
+    head.append(item.answer, style="bold")
+    lines = [Text.assemble(("因为 ", "dim"), item.condition), Text.assemble(("→ ", "dim"), item.leads_to)]
     for alt in item.alternatives or ():
-        text.append(f"\n   如果当时选“{alt.label}” → ", style="dim")
-        text.append(alt.result)
-    return text
+        lines.append(Text.assemble((f"如果当时选“{alt.label}” → ", "dim"), alt.result))
+    # Padding keeps wrapped lines under their start, which a "   " prefix would not.
+    return Group(head, Padding(Group(*lines), (0, 0, 0, 3)))
 
 
 class WhyScreen(Screen[None]):

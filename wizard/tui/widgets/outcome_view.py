@@ -100,7 +100,10 @@ class CitationCard(Widget):
 
 
 class OutcomeView(Widget):
-    """The whole outcome, in reading order; the law's words come before the steps because they are the point."""
+    """The outcome below its verdict, in reading order; the law's words come before the steps.
+
+    The `VerdictBanner` is not part of it: the flow screen pins it above the scrolling text.
+    """
 
     DEFAULT_CSS = """
     OutcomeView { height: auto; }
@@ -121,7 +124,6 @@ class OutcomeView(Widget):
 
     def compose(self) -> ComposeResult:
         outcome = self.outcome
-        yield VerdictBanner(outcome, id="verdict")
         yield Static(Text(outcome.explanation), id="explanation")
         if outcome.local:
             yield Static(Text("各地差异：" + outcome.local), id="local")
