@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from hardening_helpers import NO_CACHE_ENV
+
 from wizard.loader import Library, load_library
 from wizard.replay import replay_file
 
