@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from wizard import engine
 from wizard.loader import Library
@@ -213,3 +215,14 @@ async def test_f4_toggles_light_and_dark(example_library: Library) -> None:
         assert app.theme != before
         await pilot.press("f4")
         assert app.theme == before
+
+
+async def test_no_color_keeps_the_verdict_in_words(example_library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With NO_COLOR set the app runs without colour and the verdict is still said in words."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(example_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color
+        await start_example(pilot)
+        await drive(pilot, app, TO_OUTCOME)
+        assert "✔ 可以" in str(app.screen.query_one("#verdict", Static).content)

@@ -67,3 +67,13 @@ class TestOutcome:
             await drive(pilot, pilot.app, {**TO_OUTCOME, "months_paid": 3})  # type: ignore[arg-type]
 
         assert snap_compare(make_app(example_library), terminal_size=(80, 24), run_before=run_before)
+
+    def test_outcome_light_theme(self, snap_compare: Any, example_library: Library) -> None:
+        """The outcome is legible in the light theme (F4), banner and quote included."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await pilot.press("f4")
+            await _start(pilot)
+            await drive(pilot, pilot.app, TO_OUTCOME)  # type: ignore[arg-type]
+
+        assert snap_compare(make_app(example_library), terminal_size=(80, 24), run_before=run_before)

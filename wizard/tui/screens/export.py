@@ -32,7 +32,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
                          classes="dialog-hint")
             yield Input(self.suggested, id="file-name", select_on_focus=False)
             yield Static("", id="export-error")
-            yield Static(Text(f"相对路径从这个文件夹算起：{Path.cwd()}"), classes="dialog-hint")
+            yield Static(Text(f"相对路径从这个文件夹算起：{Path.cwd()}\n按 Esc 取消。"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
