@@ -41,7 +41,7 @@ INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.Mou
 class WizardApp(App[int]):
     """Home → questions → outcome. Screens return answers; the engine says what comes next."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere still find it
     TITLE = APP_TITLE
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
