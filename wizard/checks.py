@@ -47,7 +47,7 @@ class Context:
     def suggest(self, wrong: str, choices: list[str]) -> str:
         odd = odd_character(wrong)
         if odd is not None:
-            visible = "".join(ch for ch in unicodedata.normalize("NFKC", wrong) if odd_character(ch) is None)
+            visible = "".join(ch for ch in unicodedata.normalize("NFKC", wrong) if odd_character(ch) is None and not ch.isspace())
             note = f"“{wrong}” 的第 {odd[0] + 1} 个字符是{odd[1]}。"
             return note + (f"是不是想写 “{visible}”？" if visible in choices else "")
         close = difflib.get_close_matches(wrong, choices, n=1)

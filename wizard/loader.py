@@ -300,7 +300,7 @@ def schema_problems(doc: Document, name: str) -> list[Problem]:
 
 def _visible(text: str) -> str:
     """The text as it looks: invisible characters dropped, full-width letters folded to ASCII."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if odd_character(ch) is None)
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if odd_character(ch) is None and not ch.isspace())
 
 
 def _char_column(doc: Document, path: JsonPath, col: int, index: int) -> int:

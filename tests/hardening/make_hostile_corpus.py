@@ -288,6 +288,13 @@ mutate("unknown-item-nine", "unknown-item", "没有以 “（九）” 开头的
        "[{doc: sample-law, article: 第二条, item: （九）}]\n  - id: nope", mark="item")
 mutate("unknown-document-plural", "unknown-document", "没有文件 “sample-laws”, 是不是想写 “sample-law”", BASE,
        "[{doc: sample-law, article: 第一条}]\n  - id: nope", "[{doc: sample-laws, article: 第一条}]\n  - id: nope", mark="sample-laws")
+mutate("unknown-article-arabic-digits", "unknown-article", "没有 “第1条”", BASE, "[{doc: sample-law, article: 第一条}]\n  - id: nope",
+       "[{doc: sample-law, article: 第1条}]\n  - id: nope", mark="第1条")
+mutate("unknown-article-fullwidth-space", "unknown-article", "没有 “第一条\u3000”, 是不是想写 “第一条”", BASE,
+       "[{doc: sample-law, article: 第一条}]\n  - id: nope", "[{doc: sample-law, article: \"第一条\u3000\"}]\n  - id: nope",
+       mark="article:")
+mutate("quote-not-held-with-article", "quote-not-held", "原文没有收录", BASE, "[{doc: sample-law, article: 第一条}]\n  - id: nope",
+       "[{doc: missing-doc, article: 第一条, quote: 用人单位已经缴纳生育保险费的}]\n  - id: nope", mark="missing-doc")
 mutate("quote-without-article", "quote-without-article", "哪一条", BASE, "[{doc: sample-law, article: 第一条}]\n  - id: nope",
        "[{doc: sample-law, quote: 用人单位已经缴纳生育保险费的}]\n  - id: nope", mark="quote:")
 

@@ -514,3 +514,56 @@ def test_the_evaluator_reads_only_the_referenced_answers(cond: dict[str, Any], a
     assert AUDIT_EVENTS == []
     # Pure: the same answers as a plain dict give the same result.
     assert cnd.evaluate(rule.when, dict(answers), today) is result
+
+
+# ---------------------------------------------------------------------------------- mutated bytes
+
+SHIPPED_TEXTS = sorted((Path(__file__).parent.parent.parent / "flows").glob("*.yaml"))
+SNIPPETS = st.sampled_from([":", ": ", "- ", "\t", "\n", "\r\n", "'", '"', "[", "{", "}", "]", "&a ", "*a",
+                            "!!python/object ", "#", "\x00", "\x1b[2J", "\u200b", "ｏ", "---\n", "...\n", "<<: ", "? ",
+                            "|", ">", "%", "2026-02-30", ".nan", "1e309", "9" * 120, "  ", ",", "，", '"\\u202e"',
+                            "\u202e", "\ufeff", "\x85", "\u2028"])
+RAW_BYTES = st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\x80", b"\xc0\xaf", b"\xed\xa0\x80", b"\xb2\xe2"])
+
+
+@st.composite
+def mutated_flows(draw: st.DrawFn) -> bytes:
+    """A shipped flow with a few edits at character positions (and, rarely, a raw non-UTF-8 byte)."""
+    text = draw(st.sampled_from(SHIPPED_TEXTS)).read_text(encoding="utf-8")
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "insert", "delete", "duplicate", "swap"]))
+        if action == "insert":
+            text = text[:at] + draw(st.one_of(SNIPPETS, st.text(min_size=1, max_size=3))) + text[at:]
+        elif action == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 40)):]
+        elif action == "duplicate":
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end + 1
+            text = text[:end] + text[start:end] + text[end:]
+        else:
+            other = draw(st.integers(0, max(0, len(text) - 1)))
+            chars = list(text)
+            if chars:
+                a, b = min(at, len(chars) - 1), other
+                chars[a], chars[b] = chars[b], chars[a]
+            text = "".join(chars)
+    data = text.encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 9)) == 0:
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(RAW_BYTES) + data[at:]
+    return data
+
+
+@SETTINGS
+@given(raw=mutated_flows())
+def test_mutated_shipped_flows_load_or_give_located_problems(raw: bytes, shipped: Library,
+                                                             tmp_path_factory: Any) -> None:
+    """A shipped flow with random bytes inserted, deleted, duplicated or swapped loads or fails with located problems."""
+    f = _scratch(tmp_path_factory)
+    f.write_bytes(raw)
+    loaded = load_flow(f, shipped.corpus)
+    event("loaded" if loaded.flow is not None else "refused: " + loaded.errors[0].code)
+    if loaded.flow is None:
+        assert loaded.errors and all(p.file == str(f) and p.line >= 1 for p in loaded.errors)
