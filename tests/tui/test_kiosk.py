@@ -100,11 +100,12 @@ async def test_kiosk_idle_anywhere_returns_home(example_library: Library) -> Non
 
 async def test_kiosk_keys_keep_it_awake(example_library: Library) -> None:
     """Pressing keys resets the idle timer, so an active person is not sent home."""
-    app = make_app(example_library, kiosk=True, idle_seconds=0.6, outcome_seconds=60)
+    app = make_app(example_library, kiosk=True, idle_seconds=2.0, outcome_seconds=60)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        for _ in range(6):
-            await asyncio.sleep(0.2)
+        started = asyncio.get_running_loop().time()
+        while asyncio.get_running_loop().time() - started < 3.0:  # longer than the idle limit
+            await asyncio.sleep(0.25)
             await pilot.press("down")
         assert on_question(app)
 
