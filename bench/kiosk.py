@@ -1,10 +1,17 @@
-"""Kiosk benchmarks: SSH connect → first screen, memory per session, and 50 concurrent sessions."""
+"""Kiosk benchmarks: SSH connect → first screen, memory per session, and 50 concurrent sessions.
+
+The server runs as `wizard serve` in its own process (as deployed), with its zygote unless
+`KIOSK_BENCH_NO_ZYGOTE=1`. Memory is read from the sessions' own processes (children of the
+zygote, or of the server); the zygote's memory, shared by all sessions, is shown apart.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import pty
+import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -18,8 +25,6 @@ import asyncssh
 import pyte
 
 from wizard import engine
-from wizard.kiosk.config import KioskConfig
-from wizard.kiosk.server import KioskServer
 from wizard.loader import load_library
 from wizard.model import Kind
 from wizard.tui.text import APP_TITLE
@@ -168,49 +173,129 @@ async def _concurrent(port: int, n: int, flow_id: str) -> tuple[list[Session], f
     return sessions, all_up
 
 
+NO_ZYGOTE_ENV = "KIOSK_BENCH_NO_ZYGOTE"
+"""Set to 1 to measure the server with --no-zygote (every session a new Python process)."""
+SERVER_CODE = "import sys; from wizard.kiosk import main; sys.exit(main(sys.argv[1:]))"
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+class ServerProcess:
+    """`wizard serve` in a process of its own, as deployed.
+
+    Not a KioskServer in this process: there it would share one event loop (and the
+    GIL) with the scripted clients and their terminal emulators, so every session's
+    output would wait behind the other clients' rendering.
+    """
+
+    def __init__(self, host_key: Path, *options: str) -> None:
+        self.options = ["--port", "0", "--host-key", str(host_key), "--max-sessions", "60", "--per-ip", "0",
+                        "--login-timeout", "120", *options]
+        if os.environ.get(NO_ZYGOTE_ENV) == "1":
+            self.options.append("--no-zygote")
+        self.port = 0
+        self.zygote_pid: int | None = None
+        self.log: list[str] = []
+        self._proc: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "WIZARD_KIOSK_APP_TARGET"}
+        env["PYTHONPATH"] = str(ROOT)
+        self._proc = await asyncio.create_subprocess_exec(sys.executable, "-c", SERVER_CODE, *self.options, env=env,
+                                                          cwd=ROOT, stderr=asyncio.subprocess.PIPE)
+        assert self._proc.stderr is not None
+        while not self.port:
+            line = (await asyncio.wait_for(self._proc.stderr.readline(), 120)).decode()
+            if not line:
+                raise RuntimeError("wizard serve exited:\n" + "".join(self.log))
+            self.log.append(line)
+            if found := re.search(r"zygote ready pid=(\d+)", line):
+                self.zygote_pid = int(found.group(1))
+            if found := re.search(r"listening .* port=(\d+)", line):
+                self.port = int(found.group(1))
+        self._reader = asyncio.create_task(self._read_log())
+
+    async def _read_log(self) -> None:
+        assert self._proc is not None and self._proc.stderr is not None
+        while line := await self._proc.stderr.readline():
+            self.log.append(line.decode())
+
+    @property
+    def session_pids(self) -> list[int]:
+        """The sessions' own processes: children of the zygote, or of the server."""
+        assert self._proc is not None
+        pids = _children(self._proc.pid) + (_children(self.zygote_pid) if self.zygote_pid else [])
+        return [pid for pid in pids if pid != self.zygote_pid]
+
+    async def stop(self) -> None:
+        if self._proc is None:
+            return
+        if self._proc.returncode is None:
+            self._proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self._proc.wait(), 30)
+            except TimeoutError:
+                self._proc.kill()
+                await self._proc.wait()
+        if self._reader is not None:
+            await self._reader
+
+
+async def _hold_sessions(port: int, n: int) -> list[tuple[Any, Any]]:
+    held = []
+    for _ in range(n):
+        conn = await asyncssh.connect("127.0.0.1", port, known_hosts=None, client_keys=None,
+                                      agent_path=None, username="visitor", config=None)
+        proc = await conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None)
+        held.append((conn, proc))
+    return held
+
+
 def bench_kiosk(report: Callable[..., None], quick: bool) -> None:
     print("5. kiosk over SSH on loopback")
     runs = 3 if quick else 7
     local = [_local_first_screen() for _ in range(runs)]
     with tempfile.TemporaryDirectory() as tmp:
         flow_id = "reimbursement-account"
-        config = KioskConfig(host="127.0.0.1", port=0, host_key=Path(tmp) / "key", max_sessions=60, per_ip=0,
-                             login_timeout=120)
+        key = Path(tmp) / "key"
 
         async def main() -> tuple[list[float], list[int], list[int], int, list[Session], float]:
-            server = KioskServer(config)
+            server = ServerProcess(key)
             await server.start()
-            print(f"  sessions start {'from the zygote' if server.zygote else 'as new processes'}")
+            print(f"  sessions start {'from the zygote' if server.zygote_pid else 'as new processes'}")
             try:
                 ssh = [await _ssh_first_screen(server.port) for _ in range(runs)]
                 # Memory: hold 5 idle sessions at Home and read their processes' USS.
-                held = []
-                for _ in range(5):
-                    conn = await asyncssh.connect("127.0.0.1", server.port, known_hosts=None, client_keys=None,
-                                                  agent_path=None, username="visitor", config=None)
-                    proc = await conn.create_process(term_type="xterm-256color", term_size=(80, 24),
-                                                     encoding=None)
-                    held.append((conn, proc))
+                held = await _hold_sessions(server.port, 5)
                 await asyncio.sleep(4)
-                # The sessions' own processes (children of the zygote, or of this process).
                 pids = server.session_pids
                 uss, pss = [_uss(pid) for pid in pids], [_pss(pid) for pid in pids]
-                zygote_pid = server.zygote.pid if server.zygote else None
-                zygote_uss = _uss(zygote_pid) if zygote_pid else 0
+                zygote_uss = _uss(server.zygote_pid) if server.zygote_pid else 0
                 for conn, proc in held:
                     proc.close()
                     conn.close()
                 await asyncio.sleep(1)
-                server_cfg = KioskConfig(**{**config.__dict__, "flow": flow_id})
-                server2 = KioskServer(server_cfg)
-                await server2.start()
-                try:
-                    sessions, all_up = await _concurrent(server2.port, 10 if quick else 50, flow_id)
-                finally:
-                    await server2.close()
-                return ssh, uss, pss, zygote_uss, sessions, all_up
             finally:
-                await server.close()
+                await server.stop()
+            pinned = ServerProcess(key, "--flow", flow_id)
+            await pinned.start()
+            try:
+                sessions, all_up = await _concurrent(pinned.port, 10 if quick else 50, flow_id)
+            finally:
+                await pinned.stop()
+            return ssh, uss, pss, zygote_uss, sessions, all_up
 
         ssh, uss, pss, zygote_uss, sessions, all_up = asyncio.run(main())
     report("kiosk", "SSH connect → first screen", statistics.median(ssh) * 1000, statistics.median(local) * 1000,

@@ -226,9 +226,10 @@ class TestHostKey:
 
 
 def test_server_never_imports_textual() -> None:
-    """Importing the server (and the package's main) loads no Textual."""
+    """Importing the server (and the package's main, the zygote's protocol) loads no Textual."""
     code = (
-        "import sys, wizard.kiosk, wizard.kiosk.server, wizard.kiosk.options;"
+        "import sys, wizard.kiosk, wizard.kiosk.server, wizard.kiosk.options,"
+        " wizard.kiosk.spawner, wizard.kiosk.zygote;"
         "sys.exit('textual' in sys.modules)"
     )
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PACKAGE_ROOT)}

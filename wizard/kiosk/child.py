@@ -6,6 +6,10 @@ TARGET is a module name (run like `python -m TARGET`) or a path ending in `.py`
 
 Doing this here rather than in a `preexec_fn` keeps the threaded server safe: only
 `setsid()` happens between fork and exec (done by `subprocess` in C).
+
+A session forked by the zygote (`wizard.kiosk.zygote`) runs the same steps as
+`prepare_process()` before its app (tying itself to the zygote first), so both ways of
+starting a session set the process up alike.
 """
 
 from __future__ import annotations
@@ -36,18 +40,26 @@ def _die(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def _die_with_server() -> None:
+def die_with_parent(expected_parent: int | None = None) -> None:
+    """Have the kernel SIGKILL us when our parent dies; exit at once if it already has.
+
+    The parent's pid is `expected_parent`, else taken (and removed) from the environment.
+    """
     # PR_SET_PDEATHSIG fires when the thread that forked us exits; the server forks
-    # from its event-loop thread, which lives as long as the server does.
+    # from its event-loop thread, which lives as long as the server does (the zygote
+    # has a single thread).
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         _die("kiosk child: prctl(PR_SET_PDEATHSIG) failed")
     expected = os.environ.pop(PARENT_PID_ENV, "")
+    if expected_parent is not None:
+        expected = str(expected_parent)
     if expected and os.getppid() != int(expected):
-        raise SystemExit(1)  # the server died before prctl took effect
+        raise SystemExit(1)  # the parent died before prctl took effect
 
 
-def _take_terminal() -> None:
+def take_terminal() -> None:
+    """Make the PTY on fd 0 our controlling terminal, in a session of our own."""
     if not os.isatty(0):
         _die("kiosk child: stdin is not a terminal")
     if os.getsid(0) != os.getpid():
@@ -56,7 +68,8 @@ def _take_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def _ignore_keyboard_signals() -> None:
+def ignore_keyboard_signals() -> None:
+    """Ctrl-C, Ctrl-\\ and Ctrl-Z must never stop or suspend the app."""
     # The server turns ISIG off, so these keys arrive as bytes; this guards against
     # the app turning ISIG back on. Textual installs its own SIGTSTP handler, and the
     # kiosk app never binds suspend.
@@ -64,14 +77,16 @@ def _ignore_keyboard_signals() -> None:
         signal.signal(signum, signal.SIG_IGN)
 
 
-def _limit_memory() -> None:
+def limit_memory() -> None:
+    """Apply (and remove from the environment) the server's address-space limit."""
     megabytes = os.environ.pop(MEMORY_LIMIT_ENV, "0")
     if megabytes.isdigit() and int(megabytes) > 0:
         limit = int(megabytes) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _prepare_events_fd() -> None:
+def prepare_events_fd() -> None:
+    """Make the events pipe non-blocking and not inherited."""
     # Non-blocking, so a server that stops reading can never freeze the app; and not
     # inherited by anything the app might start.
     fd_text = os.environ.get(EVENTS_FD_ENV, "")
@@ -101,15 +116,32 @@ def _run_target(target: str, args: list[str]) -> None:
         runpy.run_module(target, run_name="__main__", alter_sys=True)
 
 
+def prepare_process() -> None:
+    """Die with the parent, own the PTY on fd 0, ignore keyboard signals, cap memory, ready the events fd.
+
+    Reads (and removes) the wrapper's own variables from `os.environ`, which must already
+    be the session's environment.
+    """
+    die_with_parent()
+    take_terminal()
+    ignore_keyboard_signals()
+    limit_memory()
+    prepare_events_fd()
+
+
+def report_crash(exc: BaseException) -> None:
+    """Tell the server (CRASH event) and the visitor (a short apology) that the app died of `exc`."""
+    _report_crash(exc)
+    with contextlib.suppress(Exception):
+        sys.stderr.write(CRASH_MESSAGE)
+        sys.stderr.flush()
+
+
 def main(argv: list[str]) -> int:
     """Set up the process for a kiosk session, then run TARGET in it; the exit status."""
     if not argv:
         _die("usage: python -m wizard.kiosk.child TARGET [ARGS...]")
-    _die_with_server()
-    _take_terminal()
-    _ignore_keyboard_signals()
-    _limit_memory()
-    _prepare_events_fd()
+    prepare_process()
     try:
         _run_target(argv[0], argv[1:])
     except SystemExit as exc:
@@ -118,8 +150,7 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"{exc.code}\n")
         return 1
     except BaseException as exc:  # noqa: BLE001 - the user sees a message, the log the type
-        _report_crash(exc)
-        sys.stderr.write(CRASH_MESSAGE)
+        report_crash(exc)
         return 1
     return 0
 

@@ -10,6 +10,9 @@ from wizard.kiosk.terminal import colorterm_for, safe_term
 
 PARENT_PID_ENV: Final = "WIZARD_KIOSK_PARENT_PID"
 MEMORY_LIMIT_ENV: Final = "WIZARD_KIOSK_MEMORY_MB"
+ENV_ROOM_ENV: Final = "WIZARD_KIOSK_ENV_ROOM"
+"""Zygote only: filler that reserves room to show each session's environment in /proc."""
+ENV_ROOM: Final = 256
 SAFE_PATH: Final = "/usr/local/bin:/usr/bin:/bin"
 PACKAGE_ROOT: Final = Path(__file__).resolve().parents[2]
 """The directory holding the `wizard` package, so the child imports this very copy."""
@@ -47,4 +50,31 @@ def child_environment(
     colorterm = colorterm_for(term, colorterm_policy)
     if colorterm:
         env["COLORTERM"] = colorterm
+    return env
+
+
+SESSION_ONLY: Final = ("TERM", "COLORTERM", EVENTS_FD_ENV, MEMORY_LIMIT_ENV)
+"""Variables that only make sense for one session, so the zygote's own environment lacks them."""
+
+
+def zygote_environment(*, home: Path, lang: str, parent_pid: int) -> dict[str, str]:
+    """Variables for the zygote process: the sessions' allow-list without per-session values.
+
+    The zygote imports Textual, which reads `TEXTUAL_*` variables at import time, so it
+    must start from the same allow-list as a session, never from the server's environment.
+    `WIZARD_KIOSK_ENV_ROOM` only reserves space so that each forked session can write its
+    own environment where `/proc/<pid>/environ` shows it; sessions never have it.
+    """
+    env = child_environment(
+        term_type=None,
+        home=home,
+        lang=lang,
+        colorterm_policy="none",
+        events_fd=0,
+        parent_pid=parent_pid,
+        memory_limit_mb=0,
+    )
+    for name in SESSION_ONLY:
+        env.pop(name, None)
+    env[ENV_ROOM_ENV] = "." * ENV_ROOM
     return env

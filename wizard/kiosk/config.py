@@ -24,16 +24,21 @@ def default_host_key_path() -> Path:
     return Path(state) / "wizard-kiosk" / "ssh_host_ed25519_key"
 
 
+def build_app_args(flow: str | None = None, flows_dir: Path | None = None) -> tuple[str, ...]:
+    """The app's kiosk options, as `python -m wizard` takes them."""
+    args = ["--kiosk"]
+    if flow is not None:
+        args += ["--flow", flow]
+    if flows_dir is not None:
+        args += ["--flows", os.path.abspath(flows_dir)]  # the app runs in a temporary cwd
+    return tuple(args)
+
+
 def build_child_argv(
     target: str = APP_TARGET, flow: str | None = None, flows_dir: Path | None = None
 ) -> tuple[str, ...]:
     """The argv of a session's process: the wrapper, then the app target and its kiosk options."""
-    argv = [sys.executable, "-m", CHILD_MODULE, target, "--kiosk"]
-    if flow is not None:
-        argv += ["--flow", flow]
-    if flows_dir is not None:
-        argv += ["--flows", os.path.abspath(flows_dir)]  # the app runs in a temporary cwd
-    return tuple(argv)
+    return (sys.executable, "-m", CHILD_MODULE, target, *build_app_args(flow, flows_dir))
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class KioskConfig:
     password: str | None = field(default=None, repr=False)
     """Shared password for `password` auth; read from a file or the environment, never argv."""
     max_sessions: int = 20
-    """Sessions running at once; each one is a Python process of roughly 35 MiB."""
+    """Sessions running at once; each is a process with ~19 MiB of its own (~110 MiB without the zygote)."""
     per_ip: int = 3
     """Sessions at once from one address; 0 disables (behind a load balancer every peer is it)."""
     idle_timeout: float = 300.0
@@ -80,6 +85,17 @@ class KioskConfig:
     """Seconds between SIGHUP and SIGKILL when a session ends."""
     child_argv: tuple[str, ...] | None = None
     """Full argv override of a session's process; for tests, not on the command line."""
+    zygote: bool = True
+    """Fork sessions of the real app from a zygote that has the app loaded (`--no-zygote`: off)."""
+
+    @property
+    def use_zygote(self) -> bool:
+        """Whether sessions start from the zygote: only for the real app, never a custom argv."""
+        return self.zygote and self.child_argv is None
+
+    def app_args(self) -> tuple[str, ...]:
+        """The options the zygote gives each session's app (as `python -m wizard` takes them)."""
+        return build_app_args(self.flow, self.flows_dir)
 
     def session_argv(self) -> tuple[str, ...]:
         """The argv a session's process is started with."""

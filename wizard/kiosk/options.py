@@ -144,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=defaults.colorterm,
         help="COLORTERM for the app; auto: truecolor for *-256color terminals (%(default)s)",
     )
+    app.add_argument(
+        "--no-zygote",
+        dest="zygote",
+        action="store_false",
+        help="start every session as a new Python process instead of forking it from a "
+        "zygote that has the app loaded (slower, more memory; for debugging)",
+    )
     parser.add_argument(
         "--log-level",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -210,5 +217,6 @@ def parse_options(argv: list[str]) -> ServeOptions:
         colorterm=args.colorterm,
         memory_limit_mb=args.memory_limit,
         child_argv=_child_argv(args),
+        zygote=args.zygote,
     )
     return ServeOptions(config, args.log_level)

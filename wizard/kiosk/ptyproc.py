@@ -8,10 +8,10 @@ import os
 import signal
 import struct
 import termios
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 INPUT_HIGH_WATER: Final = 64 * 1024
 """Unwritten input bytes beyond which the SSH channel stops reading from the client."""
@@ -60,12 +60,68 @@ def open_pty(cols: int, rows: int) -> tuple[int, int]:
     return master, slave
 
 
+class ChildProcess(Protocol):
+    """A session's app process, however it was started (exec'd here, or forked by the zygote)."""
+
+    @property
+    def pid(self) -> int:
+        """Process id (also its process group and session id)."""
+        ...
+
+    @property
+    def returncode(self) -> int | None:
+        """Exit status once the process is known to have ended, else None."""
+        ...
+
+    async def wait(self) -> int:
+        """Wait for the process to end; its exit status (negative: killed by that signal)."""
+        ...
+
+    def signal_group(self, signum: int) -> None:
+        """Send `signum` to the process group, but never once the process has been reaped."""
+        ...
+
+
+class ExecChild:
+    """A session's process started with `asyncio.create_subprocess_exec` (reaped by asyncio)."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self._process = process
+
+    @property
+    def pid(self) -> int:
+        """Process id."""
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        """Exit status once reaped."""
+        return self._process.returncode
+
+    async def wait(self) -> int:
+        """Wait until asyncio has reaped the process; its exit status."""
+        return await self._process.wait()
+
+    def signal_group(self, signum: int) -> None:
+        """Signal the group while the leader is unreaped (a reaped pid may be someone else's)."""
+        if self._process.returncode is not None:
+            return
+        try:
+            os.killpg(self._process.pid, signum)
+        except ProcessLookupError:
+            pass
+
+
+Launcher = Callable[[int], Awaitable[ChildProcess]]
+"""Starts the app with the given PTY slave as its terminal; the caller closes the slave."""
+
+
 class PtyProcess:
     """A child process whose stdin, stdout and stderr are the slave side of one PTY."""
 
     def __init__(
         self,
-        process: asyncio.subprocess.Process,
+        process: ChildProcess,
         master: int,
         reader: asyncio.StreamReader,
         transport: asyncio.ReadTransport,
@@ -84,8 +140,8 @@ class PtyProcess:
     @classmethod
     async def spawn(cls, spec: ChildSpec, on_backlog: Callable[[bool], None]) -> PtyProcess:
         """Start `spec.argv` on a fresh PTY; `on_backlog(True)` asks the caller to stop input."""
-        master, slave = open_pty(*spec.size)
-        try:
+
+        async def launch(slave: int) -> ChildProcess:
             # start_new_session does setsid() in C between fork and exec, so no
             # preexec_fn runs in this threaded process; the child wrapper then makes
             # the PTY its controlling terminal.
@@ -100,12 +156,29 @@ class PtyProcess:
                 pass_fds=spec.pass_fds,
                 close_fds=True,
             )
+            return ExecChild(process)
+
+        return await cls.start(spec.size, launch, on_backlog)
+
+    @classmethod
+    async def start(
+        cls, size: tuple[int, int], launch: Launcher, on_backlog: Callable[[bool], None]
+    ) -> PtyProcess:
+        """Open a PTY of `size` and have `launch` start the app on its slave side."""
+        master, slave = open_pty(*size)
+        try:
+            process = await launch(slave)
         except BaseException:
             os.close(master)
             raise
         finally:
             os.close(slave)  # only the child may hold it, or EOF never arrives
-        reader, transport = await _read_pipe(master)
+        try:
+            reader, transport = await _read_pipe(master)
+        except BaseException:
+            process.signal_group(signal.SIGKILL)  # never leave an app nobody watches
+            os.close(master)
+            raise
         return cls(process, master, reader, transport, on_backlog)
 
     @property
@@ -168,12 +241,7 @@ class PtyProcess:
     def _signal_group(self, signum: int) -> None:
         # The group id equals the pid only while the leader is unreaped, so signal
         # only before wait() has returned: a reaped pid may belong to someone else.
-        if self._process.returncode is not None:
-            return
-        try:
-            os.killpg(self._process.pid, signum)
-        except ProcessLookupError:
-            pass
+        self._process.signal_group(signum)
 
     def _flush(self) -> None:
         while self._pending:

@@ -1,7 +1,10 @@
 """The kiosk's SSH server: admits connections, enforces limits, runs one app process per session.
 
-It never imports Textual: each session's app runs in its own process (see
-`wizard.kiosk.child`), so a crash takes down one session, not all of them.
+It never imports Textual: each session's app runs in its own process, so a crash takes
+down one session, not all of them. For the real app that process is forked by a zygote
+that has the app already loaded (`wizard.kiosk.zygote`, started with the server,
+restarted if it dies); with `--no-zygote`, a custom app, or no zygote available, it is
+`python -m wizard.kiosk.child ...` (see `wizard.kiosk.child`).
 
 Each app process gets the write end of a pipe, its number in `WIZARD_KIOSK_EVENTS_FD`.
 The app may write UTF-8 lines `OUTCOME <flow-id> <outcome-id>\n` (the wrapper writes
@@ -26,6 +29,7 @@ import asyncssh
 from wizard.kiosk.config import KioskConfig
 from wizard.kiosk.hostkey import load_or_create_host_key
 from wizard.kiosk.session import KioskSession
+from wizard.kiosk.spawner import Zygote, zygote_supported
 from wizard.kiosk.terminal import MSG_FULL, MSG_PER_IP
 
 log = logging.getLogger("wizard.kiosk")
@@ -46,16 +50,29 @@ class KioskServer:
         self._sessions: set[KioskSession] = set()
         self._per_ip: Counter[str] = Counter()
         self._ids = itertools.count(1)
+        self.zygote: Zygote | None = None
+        """Forks the real app's sessions (None with --no-zygote or a custom app)."""
 
     async def start(self) -> None:
-        """Load (or create) the host key and start listening."""
+        """Load (or create) the host key, start the zygote, and start listening."""
         host_key = load_or_create_host_key(self.config.host_key)
-        self._acceptor = await asyncssh.listen(
-            self.config.host,
-            self.config.port,
-            server_factory=lambda: _Connection(self),
-            **_server_options(self.config, host_key),
-        )
+        if self.config.use_zygote:
+            if zygote_supported():
+                self.zygote = Zygote(self.config)
+                await self.zygote.start()
+            else:
+                log.warning("zygote not supported here (needs Linux >= 5.3); starting apps directly")
+        try:
+            self._acceptor = await asyncssh.listen(
+                self.config.host,
+                self.config.port,
+                server_factory=lambda: _Connection(self),
+                **_server_options(self.config, host_key),
+            )
+        except BaseException:
+            if self.zygote is not None:
+                await self.zygote.close()
+            raise
         log.info("listening host=%s port=%d auth=%s", self.config.host, self.port, self.config.auth)
 
     @property
@@ -88,6 +105,8 @@ class KioskServer:
             connection.close()
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
+        if self.zygote is not None:
+            await self.zygote.close()
         log.info("stopped")
 
     # -- bookkeeping used by connections --------------------------------------------------
@@ -219,7 +238,9 @@ class _Connection(asyncssh.SSHServer):
             log.info("request refused %s kind=second-session", self.label)
             return False
         refusal = REFUSALS.get(self._verdict or "")
-        self.session = KioskSession(self._config, self.label, refusal, self._session_done)
+        self.session = KioskSession(
+            self._config, self.label, refusal, self._session_done, self._server.zygote
+        )
         self._server.add_session(self.session)
         return self.session
 

@@ -9,8 +9,9 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import asyncssh
 
@@ -18,6 +19,7 @@ from wizard.kiosk.childenv import child_environment
 from wizard.kiosk.config import KioskConfig
 from wizard.kiosk.events import LineSplitter, parse_event
 from wizard.kiosk.ptyproc import ChildSpec, PtyProcess
+from wizard.kiosk.spawner import ZygoteUnavailable
 from wizard.kiosk.terminal import (
     MSG_APP_FAILED,
     MSG_IDLE,
@@ -28,6 +30,9 @@ from wizard.kiosk.terminal import (
     InputFilter,
     clamp_size,
 )
+
+if TYPE_CHECKING:
+    from wizard.kiosk.spawner import Zygote
 
 log = logging.getLogger("wizard.kiosk")
 
@@ -55,8 +60,10 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         label: str,
         refusal: bytes | None,
         on_done: Callable[[KioskSession], None],
+        zygote: Zygote | None = None,
     ) -> None:
         self._config = config
+        self._zygote = zygote
         self._label = label
         self._refusal = refusal
         self._on_done = on_done
@@ -221,22 +228,46 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
             parent_pid=os.getpid(),
             memory_limit_mb=self._config.memory_limit_mb,
         )
-        spec = ChildSpec(self._config.session_argv(), env, home, size, (events_fd,))
-        child = await PtyProcess.spawn(spec, self._on_backlog)
+        child = await self._spawn_from_zygote(size, env, home, events_fd)
+        via = "zygote"
+        if child is None:
+            spec = ChildSpec(self._config.session_argv(), env, home, size, (events_fd,))
+            child = await PtyProcess.spawn(spec, self._on_backlog)
+            via = "exec"
         self._child = child
         if self._size != size:
             child.resize(*self._size)
         child.write(bytes(self._early))
         self._early.clear()
         log.info(
-            "session start %s term=%s size=%dx%d pid=%d",
+            "session start %s term=%s size=%dx%d pid=%d via=%s",
             self._label,
             self._term_type,
             size[0],
             size[1],
             child.pid,
+            via,
         )
         return child
+
+    async def _spawn_from_zygote(
+        self, size: tuple[int, int], env: dict[str, str], home: Path, events_fd: int
+    ) -> PtyProcess | None:
+        """The app forked by the zygote, or None when the app must be started directly."""
+        if self._zygote is None:
+            return None
+        launch = partial(
+            self._zygote.spawn,
+            events_fd=events_fd,
+            env=env,
+            args=list(self._config.app_args()),
+            cwd=home,
+        )
+        try:
+            return await PtyProcess.start(size, launch, self._on_backlog)
+        except ZygoteUnavailable as exc:
+            log.warning("zygote unavailable %s error=%s; starting the app directly", self._label, exc)
+            return None
 
     async def _supervise(self, child: PtyProcess) -> str:
         pump = asyncio.create_task(self._pump_output(child))
