@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList
 
 from wizard.loader import Library, load_library
@@ -88,3 +89,22 @@ async def test_no_flows_says_so(tmp_path: Path) -> None:
         await pilot.press("enter")
         assert app.state is None
         assert "还没有可用的" in screen_text(app)
+
+
+def test_run_app_with_an_unknown_flow_says_so_and_returns_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """`run_app` with a flow id that does not exist prints the core's message and returns 1 without starting."""
+    from wizard.tui.app import run_app
+
+    assert run_app("no-such-flow", EXAMPLE_FLOW) == 1
+    assert "no-such-flow" in capsys.readouterr().err
+
+
+async def test_starting_with_a_flow_opens_its_first_question_over_home(example_library: Library) -> None:
+    """An app started with a flow id shows that flow's first question, with Home one Esc away."""
+    app = make_app(example_library, flow_id="example")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert on_question(app) and app.state is not None and app.state.node == "insured"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
