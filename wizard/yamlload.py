@@ -6,7 +6,6 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -411,22 +410,3 @@ def _wide_encoding(raw: bytes) -> str:
     if len(head) >= 8 and head.count(0) * 4 >= len(head) and b"\x00\x00\x00" not in head[:8]:
         return "UTF-16（没有 BOM）"
     return ""
-
-
-def load_yaml_file(path: Path) -> Document:
-    """Read and parse one YAML file with size and encoding limits."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise YamlProblem("unreadable", f"无法读取文件：{exc.strerror}。", "检查文件路径和权限。") from None
-    if size > MAX_BYTES:
-        raise YamlProblem(
-            "file-too-large",
-            f"文件太大（{size / 1024 / 1024:.1f} MiB，上限 {MAX_BYTES // 1024 // 1024} MiB）。",
-            "流程文件通常只有几十 KiB；检查是否放错了文件。",
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblem("unreadable", f"无法读取文件：{exc.strerror}。", "检查文件路径和权限。") from None
-    return load_yaml_text(decode_bytes(raw), str(path))
