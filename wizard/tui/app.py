@@ -37,6 +37,12 @@ KIOSK_BLOCKED = frozenset({"quit", "help_quit", "command_palette", "suspend_proc
 INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 """What counts as someone being there (for the kiosk's idle timeout)."""
 
+_BIDI_CONTROLS = (0x61C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+PASTE_UNSAFE: dict[int, str | None] = {
+    c: None for c in (*range(0x20), *range(0x7F, 0xA0), *_BIDI_CONTROLS) if chr(c) not in "\n\r"
+} | {ord("\t"): " "}
+"""Control and bidi-override characters, dropped from pastes: shown in an input, the terminal would obey them."""
+
 
 class WizardApp(App[int]):
     """Home → questions → outcome. Screens return answers; the engine says what comes next."""
@@ -80,6 +86,8 @@ class WizardApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, INPUT_EVENTS):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Paste):
+            event.text = event.text.translate(PASTE_UNSAFE)
         await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -20,6 +20,9 @@ from ..search import SearchKey, warm_up
 from ..text import APP_TITLE, HOME_INTRO
 from ..widgets.key_hints import KeyHints
 
+FILTER_MAX = 100
+"""Longest filter text; a longer paste is refused (with a bell), as typing beyond it is."""
+
 
 def first_error(loaded: LoadedFlow) -> str:
     """``file.yaml:12 message`` for the first error of a broken flow."""
@@ -90,7 +93,9 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(APP_TITLE), id="home-title")
         yield Static(Text(HOME_INTRO), id="home-intro")
-        yield Input(placeholder="输入关键词筛选，汉字或拼音首字母都行（如 sy = 生育）", id="filter")
+        # Capped: every word is matched against every flow; 100 KB of short words took ~15 s a key press.
+        yield Input(placeholder="输入关键词筛选，汉字或拼音首字母都行（如 sy = 生育）", id="filter",
+                    max_length=FILTER_MAX)
         yield OptionList(id="flows")
         yield Static("", id="home-empty")
         yield KeyHints()

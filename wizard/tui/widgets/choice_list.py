@@ -29,6 +29,7 @@ class ChoiceList(OptionList):
     ChoiceList {
         height: auto;
         max-height: 100%;
+        min-width: 8;  /* squeezed to its border and padding, Rich's wrapping fails on a zero width */
         border: round $primary 60%;
         padding: 0 1;
     }
