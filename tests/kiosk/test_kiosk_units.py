@@ -69,15 +69,15 @@ class TestInputFilter:
         assert InputFilter().feed(b"\x1b") == b"\x1b"
 
     def test_resize_report_is_clamped(self) -> None:
-        """A resize report with an absurd size is rewritten with the clamped size."""
+        """A resize report with an absurd size is rewritten with the clamped size and at least a pixel per cell."""
         out = InputFilter().feed(b"\x1b[48;40000;40000;0;0t")
-        assert out == b"\x1b[48;200;400;0;0t"
+        assert out == b"\x1b[48;200;400;200;400t"
 
     def test_split_resize_report_is_clamped(self) -> None:
         """A report split over several packets is clamped just the same."""
         flt = InputFilter()
         pieces = [b"\x1b", b"[4", b"8;9999", b"9;12", b";0;0", b"t"]
-        assert b"".join(flt.feed(piece) for piece in pieces) == b"\x1b[48;200;20;0;0t"
+        assert b"".join(flt.feed(piece) for piece in pieces) == b"\x1b[48;200;20;200;20t"
 
     def test_overlong_report_is_dropped(self) -> None:
         """A report too long to be real never reaches the app."""

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from wizard.kiosk.events import LineSplitter, parse_event
 from wizard.kiosk.ptyproc import ChildSpec, PtyProcess
 from wizard.kiosk.spawner import ZygoteUnavailable
 from wizard.kiosk.terminal import (
+    MSG_APP_CRASHED,
     MSG_APP_FAILED,
     MSG_IDLE,
     MSG_INTERACTIVE_ONLY,
@@ -308,6 +310,10 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         message = SERVER_ENDED.get(reason)
         if message is not None:
             self._finish_channel(message, 0)
+        elif reason == "app-exit" and returncode < 0:
+            # Killed by a signal (a segfault, the OOM killer): the app could not say so itself.
+            log.error("app killed %s signal=%s", self._label, _signal_name(-returncode))
+            self._finish_channel(MSG_APP_CRASHED, 1)
         else:
             self._finish_channel(b"", returncode if returncode >= 0 else 1)
 
@@ -374,6 +380,13 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return str(signum)
 
 
 async def _settle(task: asyncio.Task[None], timeout: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Final
 
@@ -54,6 +55,10 @@ MSG_APP_FAILED: Final = _message(
     "向导暂时无法启动，请稍后再试。",
     "The wizard could not be started. Please try again later.",
 )
+MSG_APP_CRASHED: Final = _message(
+    "向导出错了，请重新连接。",
+    "The wizard hit an error; please connect again.",
+)
 MSG_INTERACTIVE_ONLY: Final = _message(
     "本服务只提供交互式向导，请用 `ssh -t` 连接，不要附带命令。",
     "This service only offers the interactive wizard: connect with `ssh -t` and no command.",
@@ -93,8 +98,15 @@ class InputFilter:
 
     Textual parses these reports from its input at any time, so without this a client
     could bypass the window-size clamp by sending the bytes as keystrokes. Only the
-    bytes after `ESC [` are ever held back, and only while they can still become such
-    a report, so a lone Escape key is never delayed.
+    bytes after `ESC [` are ever held back, and only until the sequence ends, so a lone
+    Escape key is never delayed.
+
+    Key reports (`CSI code;modifiers;text u` and kin) that Textual's parser cannot take
+    (a code past U+10FFFF, colon-separated alternates) are dropped: they would end the app.
+
+    Bytes that are not UTF-8 (a GBK or Latin-1 terminal, line noise) become U+FFFD:
+    Textual's input decoder is strict, and one such byte would end the app. (A character
+    split between two packets waits for its last byte.)
     """
 
     _MAX_HELD: Final = 64
@@ -102,11 +114,12 @@ class InputFilter:
     def __init__(self) -> None:
         self._state = "ground"  # ground | esc | csi | passthrough | discard
         self._held = bytearray()
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     def feed(self, data: bytes) -> bytes:
         """Bytes to hand to the app for `data` received from the client."""
         out = bytearray()
-        for byte in data:
+        for byte in self._utf8.decode(data).encode():
             self._step(byte, out)
         return bytes(out)
 
@@ -136,11 +149,11 @@ class InputFilter:
         if 0x40 <= byte <= 0x7E:  # final byte: the sequence is complete
             out += _rewrite_csi(bytes(self._held), byte)
             self._state = "ground"
-        elif not _could_be_resize(bytes(self._held) + bytes([byte])):
+        elif not 0x30 <= byte <= 0x3F:  # an intermediate byte: not a sequence we check
             out += b"[" + self._held + bytes([byte])
             self._state = "passthrough"
         elif len(self._held) >= self._MAX_HELD:
-            self._state = "discard"  # an absurdly long report: the app never sees it
+            self._state = "discard"  # an absurdly long sequence: the app never sees it
         else:
             self._held.append(byte)
 
@@ -149,9 +162,18 @@ _RESIZE_PREFIX = b"48;"
 _RESIZE_PARAMS = re.compile(rb"48;(\d+)[^;]*;(\d+)[^;]*;(\d+)[^;]*;(\d+)[^;]*")
 
 
-def _could_be_resize(params: bytes) -> bool:
-    head = params[: len(_RESIZE_PREFIX)]
-    return _RESIZE_PREFIX.startswith(head) and all(0x30 <= b <= 0x3F for b in params)
+_KEY_FINALS = b"u~ABCDEFHPQRS"
+"""Final bytes of the sequences Textual parses as (kitty-style) key reports."""
+_KEY_PARAMS = re.compile(rb"[\d:;]*")
+
+
+def _key_report_ok(params: bytes) -> bool:
+    """Whether Textual can parse a key report with these parameters (it calls int() and chr() on them)."""
+    if not _KEY_PARAMS.fullmatch(params):
+        return True  # not a key report to Textual
+    code, modifiers, text, *_ = params.split(b";") + [b"", b"", b""]
+    numbers = [int(n) for n in [code, modifiers, *text.split(b":")] if n.isdigit()]
+    return b":" not in code + modifiers and all(n <= 0x10FFFF and not 0xD800 <= n <= 0xDFFF for n in numbers)
 
 
 def _rewrite_csi(params: bytes, final: int) -> bytes:
@@ -159,8 +181,11 @@ def _rewrite_csi(params: bytes, final: int) -> bytes:
     if match is None:
         if final == ord("t") and params.startswith(_RESIZE_PREFIX):
             return b""  # malformed resize report: the app must not see it at all
+        if final in _KEY_FINALS and not _key_report_ok(params):
+            return b""  # a key report that would end the app
         return b"[" + params + bytes([final])
     rows, cols, px_high, px_wide = (int(group) for group in match.groups())
     cols, rows = clamp_size(cols, rows)
-    px_high, px_wide = min(px_high, 65535), min(px_wide, 65535)
+    # At least a pixel per cell: Textual divides mouse positions by pixels per cell (0 crashes it).
+    px_high, px_wide = max(rows, min(px_high, 65535)), max(cols, min(px_wide, 65535))
     return b"[48;%d;%d;%d;%dt" % (rows, cols, px_high, px_wide)
