@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from functools import partial
@@ -21,14 +22,14 @@ from ..loader import Library, load_library
 from ..model import Answer
 from ..receipt import write_receipt
 from .explain import basis, explain
-from .kiosk_events import report_outcome
+from .kiosk_events import report_crash, report_outcome
 from .screens.change import ChangeAnswerScreen
 from .screens.export import ExportScreen
 from .screens.flow import FlowScreen
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
 from .screens.why import WhyScreen
-from .text import APP_TITLE, KIOSK_OUTCOME_NOTE
+from .text import APP_TITLE, CRASH_MESSAGE, KIOSK_OUTCOME_NOTE
 from .widgets.answers_panel import AnswersPanel
 
 KIOSK_BLOCKED = frozenset({"quit", "help_quit", "command_palette", "suspend_process", "export"})
@@ -73,6 +74,22 @@ class WizardApp(App[int]):
         self._idle_timer: Timer | None = None
 
     # ------------------------------------------------------------------ lifecycle
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: a plain apology, never a traceback with program internals.
+
+        Textual's own handler prints a traceback with local variables to the terminal,
+        which at the kiosk is a stranger's terminal. ``WIZARD_DEBUG=1`` restores it.
+        """
+        if os.environ.get("WIZARD_DEBUG"):
+            super()._handle_exception(error)
+            return
+        report_crash(error)
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises it in tests, as Textual's handler does
+            self._exception = error
+            self._exception_event.set()
+        self.panic(CRASH_MESSAGE)
 
     async def on_mount(self) -> None:
         self.home = HomeScreen(self.library.flows)

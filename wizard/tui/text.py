@@ -8,6 +8,12 @@ APP_TITLE = "医保问答 · 看看政策怎么说"
 
 HOME_INTRO = "选一个你想问的问题，回答几个简单的问题，就能看到结论和它依据的法规原文。"
 
+CRASH_MESSAGE = (
+    "很抱歉，程序出了意外，已经退出。你的回答没有被保存或发送。请重新打开再试一次。\n"
+    "Sorry, the wizard hit an unexpected error and closed. Please start it again."
+)
+"""Shown instead of a traceback (which would print program internals to a visitor's terminal)."""
+
 KIOSK_OUTCOME_NOTE = "看完后按 F5 重新开始；{seconds} 秒没有操作会自动回到首页并清除你的回答。"
 
 NO_WHAT_IF = "（暂时无法计算“如果当时选别的”会怎样。）"
