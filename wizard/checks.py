@@ -283,6 +283,18 @@ def _is_number(v: object) -> bool:
         and not (isinstance(v, float) and math.isnan(v))
 
 
+_DATE_HINT = "改成两个日期问题的 id 或 today。"
+_NUMBER_HINT = "只把数字问题的 id 或数字放进 sum/difference/product。"
+_COMPUTED: dict[str, tuple[Kind, str, str]] = {
+    "months_between": (Kind.DATE, "months_between 只能用于日期问题", _DATE_HINT),
+    "days_between": (Kind.DATE, "days_between 只能用于日期问题", _DATE_HINT),
+    "sum": (Kind.NUMBER, "算术只能用于数字问题", _NUMBER_HINT),
+    "difference": (Kind.NUMBER, "算术只能用于数字问题", _NUMBER_HINT),
+    "product": (Kind.NUMBER, "算术只能用于数字问题", _NUMBER_HINT),
+}
+"""Computed subjects: the kind of question they read, and what to say when one is not."""
+
+
 def _check_comparison(ctx: Context, c: Comparison) -> Iterator[Problem]:
     qs = ctx.flow.questions
     if any(ref not in qs for ref in c.questions()):
@@ -299,19 +311,12 @@ def _check_comparison(ctx: Context, c: Comparison) -> Iterator[Problem]:
                               f"给问题 “{q.id}” 加上 unsure: 不确定，或删掉这个条件。")
             return
         values = tuple(v for v in values if v is not UNSURE)
-    if c.subject in ("months_between", "days_between"):
+    computed = _COMPUTED.get(c.subject)
+    if computed is not None:
+        kind, what, hint = computed
         for ref in c.questions():
-            if qs[ref].kind is not Kind.DATE:
-                yield _type_problem(ctx, c, f"{c.subject} 只能用于日期问题，“{ref}” 是{cnd.VALUE_KIND[qs[ref].kind]}题。",
-                                    "改成两个日期问题的 id 或 today。")
-                return
-        yield from _expect_numbers(ctx, c, values)
-        return
-    if c.subject in ("sum", "difference", "product"):
-        for ref in c.questions():
-            if qs[ref].kind is not Kind.NUMBER:
-                yield _type_problem(ctx, c, f"算术只能用于数字问题，“{ref}” 是{cnd.VALUE_KIND[qs[ref].kind]}题。",
-                                    "只把数字问题的 id 或数字放进 sum/difference/product。")
+            if qs[ref].kind is not kind:
+                yield _type_problem(ctx, c, f"{what}，“{ref}” 是{cnd.VALUE_KIND[qs[ref].kind]}题。", hint)
                 return
         yield from _expect_numbers(ctx, c, values)
         return
