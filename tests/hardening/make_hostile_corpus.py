@@ -5,6 +5,8 @@ Run ``python tests/hardening/make_hostile_corpus.py`` after changing a case; it 
 """
 from pathlib import Path
 
+from hardening_helpers import OUTCOMES
+
 OUT = Path(__file__).resolve().parent.parent / "data" / "hostile"
 
 BASE = """id: bad
@@ -22,20 +24,7 @@ questions:
       - if: {answer: a, is: yes}
         goto: ok
       - else: nope
-outcomes:
-  - id: ok
-    verdict: 可以
-    title: 可以
-    explanation: 说明。
-    steps: [{what: 去办}]
-    citations: [{doc: sample-law, article: 第一条}]
-  - id: nope
-    verdict: 不可以
-    title: 不可以
-    explanation: 说明。
-    steps: [{what: 去问}]
-    citations: [{doc: sample-law, article: 第一条}]
-"""
+""" + OUTCOMES
 
 # A richer flow: every kind of question, asked in order, each routed on.
 RICH = """id: bad
@@ -98,20 +87,7 @@ questions:
       - if: {answer: born, ge: today-12m}
         goto: ok
       - else: nope
-outcomes:
-  - id: ok
-    verdict: 可以
-    title: 可以
-    explanation: 说明。
-    steps: [{what: 去办}]
-    citations: [{doc: sample-law, article: 第一条}]
-  - id: nope
-    verdict: 不可以
-    title: 不可以
-    explanation: 说明。
-    steps: [{what: 去问}]
-    citations: [{doc: sample-law, article: 第一条}]
-"""
+""" + OUTCOMES
 
 MARK = "  # <-"
 files: dict[str, bytes] = {}

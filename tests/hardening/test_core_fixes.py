@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hardening_helpers import NO_CACHE_ENV
+from hardening_helpers import NO_CACHE_ENV, OUTCOMES
 
 from wizard import conditions as cnd
 from wizard import engine
@@ -42,20 +42,7 @@ questions:
       - if: {answer: n, ge: 12}
         goto: ok
       - else: nope
-outcomes:
-  - id: ok
-    verdict: 可以
-    title: 可以
-    explanation: 说明。
-    steps: [{what: 去办}]
-    citations: [{doc: sample-law, article: 第一条}]
-  - id: nope
-    verdict: 不可以
-    title: 不可以
-    explanation: 说明。
-    steps: [{what: 去问}]
-    citations: [{doc: sample-law, article: 第一条}]
-"""
+""" + OUTCOMES
 
 
 def problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, int, str]]:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hardening_helpers import OUTCOMES
 
 from wizard.loader import load_flow, load_library, read_document
 from wizard.model import Corpus
@@ -195,20 +196,7 @@ questions:
       - if: {answer: a, is: yes}
         goto: ok
       - else: nope
-outcomes:
-  - id: ok
-    verdict: 可以
-    title: 可以
-    explanation: 说明。
-    steps: [{what: 去办}]
-    citations: [{doc: sample-law, article: 第一条}]
-  - id: nope
-    verdict: 不可以
-    title: 不可以
-    explanation: 说明。
-    steps: [{what: 去问}]
-    citations: [{doc: sample-law, article: 第一条}]
-"""
+""" + OUTCOMES
 
 
 def schema_problem(tmp_path: Path, old: str, new: str) -> tuple[str, int, int, str]:
